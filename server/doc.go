@@ -1,0 +1,22 @@
+// Package server is a pure-Go twin of EuroPi's MicroPython module
+// experimental.http_server: the same API (handlers, CheckRequests, the Send*
+// family, status and MIME tables) and the same bytes on the wire, running on
+// any net.Listener.
+//
+// The server is deliberately not an HTTP server in the net/http sense. It
+// copies upstream's quirks byte for byte: one read of at most 1024 bytes per
+// connection, dispatch by prefix ("GETX /" is a GET), a status line that always
+// says HTTP/1.0, a Content-type line followed by a bare "charset=utf-8" line,
+// extra headers written as Key=Value, no Content-Length, and a close after
+// every response. Each copied quirk is marked "Quirk:" in the source and
+// pinned by a conformance scenario.
+//
+// Connections are served one at a time, as on the device. CheckRequests
+// serves every pending connection and returns, like upstream's
+// check_requests(); Serve loops until its context ends.
+//
+// The server touches a connection only through net.Listener.Accept, one
+// Read, Conn.Send (net.Conn.Write) and Close, so a device profile changes how
+// a Pico W's lwIP stack behaves by wrapping the listener and its connections,
+// without touching the handler API.
+package server

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"strings"
+	"time"
+)
+
+// RequestLog describes one served connection, for logs and dashboards.
+type RequestLog struct {
+	// Time is when the connection was accepted.
+	Time time.Time
+	// Peer is the client's address.
+	Peer string
+	// Method and Path come from the request's first line ("-" if absent).
+	Method, Path string
+	// Status is the code of the first status line sent, 0 if none was.
+	Status int
+	// Bytes is how many bytes the client was sent.
+	Bytes int
+	// Duration is how long the connection took, accept to close.
+	Duration time.Duration
+	// Request holds the bytes read (at most RequestLimit).
+	Request []byte
+	// Response holds the bytes sent, cut at MaxLoggedBytes.
+	Response []byte
+	// Outcome is empty for a normal response, or says what went wrong:
+	// "read failed", "send failed", "no response", "script stopped".
+	Outcome string
+	// Err is the error behind Outcome, or the handler's exception.
+	Err error
+}
+
+// requestLine splits a request's first line into method and path for the
+// log; anything it cannot find is "-".
+func requestLine(raw []byte) (method, path string) {
+	line, _, _ := strings.Cut(string(raw), "\n")
+	fields := strings.Fields(strings.TrimRight(line, "\r"))
+	method, path = "-", "-"
+	if len(fields) > 0 {
+		method = fields[0]
+	}
+	if len(fields) > 1 {
+		path = fields[1]
+	}
+	const maxField = 200 // keep garbage from flooding a log line
+	if len(method) > maxField {
+		method = method[:maxField] + "…"
+	}
+	if len(path) > maxField {
+		path = path[:maxField] + "…"
+	}
+	return method, path
+}
