@@ -1,0 +1,28 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// newRootCmd builds the command tree. Each subcommand is built by its own
+// NewCmdX with a nil runF, so it runs for real.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "europi-http",
+		Short: "Emulate and check EuroPi's experimental.http_server without a Pico W",
+		Long: `europi-http runs EuroPi web-server scripts on a desktop with the same bytes on the
+wire as the module's MicroPython http_server, and checks any implementation (the
+emulator, a real Pico W, upstream's http_server.py) against recorded scenarios.`,
+		Example: `  europi-http serve                 # the embedded http_control app on 127.0.0.1:8080
+  europi-http conform               # the conformance suite against the emulator`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		NewCmdServe(nil),
+		NewCmdScripts(nil),
+		NewCmdConform(nil),
+		NewCmdVersion(nil),
+	)
+	return root
+}
