@@ -64,7 +64,7 @@ func installFixture(s *HttpServer) {
 			return errors.New("after partial")
 		case path == "/echo":
 			return s.SendResponse(conn, request, 0, MimeText, nil)
-		case digitsAfter(path, "/big/") != "":
+		case digitsAfter(path, "/big/") != "" && len(digitsAfter(path, "/big/")) <= 6:
 			n, _ := strconv.Atoi(digitsAfter(path, "/big/"))
 			body := strings.Repeat("0123456789", n/10+1)[:n]
 			return s.SendResponse(conn, body, 0, MimeText, nil)

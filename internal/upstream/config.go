@@ -30,7 +30,7 @@ type Config struct {
 	// are 0 or 1. Missing inputs are 0.
 	Inputs map[string]float64
 	// Stderr, when set, gets a copy of everything the process writes to
-	// its stderr.
+	// its stderr, from another goroutine, until Stop returns.
 	Stderr io.Writer
 }
 

@@ -57,8 +57,10 @@ class Output:
         self.pin_duty = 0
 
     def _set_duty(self, cycle):
+        # Quirk: the firmware truncates the duty with int() and remembers it
+        # unclamped (only the pin gets 0..65535), and voltage() reads back
+        # from that number, so a read-back is a little below what was set.
         cycle = int(cycle)
-        # The pin only takes 0..65535; the remembered duty is not clamped.
         self.pin_duty = clamp(cycle, 0, MAX_UINT16)
         self._duty = cycle
 

@@ -1,0 +1,3 @@
+from experimental.http_server import HttpServer
+
+server = None

@@ -1,0 +1,5 @@
+from europi_script import EuroPiScript
+
+
+class NoServer(EuroPiScript):
+    pass
