@@ -1,0 +1,21 @@
+// Package emulator runs EuroPi handler scripts: Starlark programs that
+// read like the MicroPython code a EuroPi author writes for
+// experimental.http_server, served by the Go core in package server with
+// upstream's exact bytes on the wire.
+//
+// A script creates its server with HttpServer(port=80), registers a GET
+// and a POST handler with server.get_handler(fn) and
+// server.post_handler(fn), and answers through server.send_response,
+// send_html, send_json and send_error_page. It drives an emulated EuroPi
+// panel (cv1…cv6, k1, k2, b1, b2, din, ain) whose state lives in an IO
+// shared with the command line and any dashboard, so it persists across
+// requests and script reloads. See README.md for the whole script API.
+//
+// Scripts are hermetic: the only file access is load_file, confined to the
+// script's folder, and every handler call has a step limit and a depth
+// limit, so a runaway loop or recursion ends as a 500 page instead of a
+// hung emulator.
+//
+// The embedded examples (Examples) include the default, a port of
+// upstream's contrib/http_control.py.
+package emulator

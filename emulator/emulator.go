@@ -1,0 +1,239 @@
+package emulator
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/europi-http/europi-http/server"
+	"go.starlark.net/starlark"
+)
+
+// DefaultStepLimit is the number of Starlark steps one handler call (or the
+// script's top level) may take when Config.StepLimit is 0: generous for
+// any page a Pico would serve, and a fraction of a second of work.
+const DefaultStepLimit = 5_000_000
+
+// Config says which script an Emulator runs and how.
+type Config struct {
+	// ScriptPath is the handler script, a .star file; "" means Example.
+	ScriptPath string
+	// Example names an embedded example; "" means DefaultExample. It must
+	// be empty when ScriptPath is set.
+	Example string
+	// Watch reloads ScriptPath between requests when it, or a file it read
+	// with load_file while loading, changes. A script that fails to load
+	// is logged and the last good one keeps serving.
+	Watch bool
+	// IO is the panel the script drives; nil means NewIO().
+	IO *IO
+	// Runtime selects the runtime whose json.dumps, error texts and
+	// request decoding the emulator copies.
+	Runtime server.Runtime
+	// Logger receives the server's warnings, handler backtraces, print()
+	// output and reload notices; nil discards them.
+	Logger *log.Logger
+	// StepLimit bounds the Starlark steps of one handler call and of the
+	// script's top level; 0 means DefaultStepLimit.
+	StepLimit uint64
+	// Configure, if set, is called on the server before it serves, to set
+	// OnRequest, StopOnScriptError and the like.
+	Configure func(*server.HttpServer)
+}
+
+// Emulator runs a handler script as EuroPi's experimental.http_server
+// would run the equivalent MicroPython program.
+type Emulator struct {
+	cfg    Config
+	io     *IO
+	logger *log.Logger
+	steps  uint64
+
+	mu      sync.Mutex
+	current *script
+	// seen is the fingerprint of the files last loaded or tried, so a
+	// broken edit is reported once rather than on every request.
+	seen    [sha256.Size]byte
+	serving bool
+}
+
+// New loads the script cfg names. A script that fails to load gives a
+// *ScriptError ("file:line:col: message"); a missing file or an unknown
+// example gives another error.
+func New(cfg Config) (*Emulator, error) {
+	switch {
+	case cfg.ScriptPath != "" && cfg.Example != "":
+		return nil, errors.New("emulator: set a script path or an example, not both")
+	case cfg.Watch && cfg.ScriptPath == "":
+		return nil, errors.New("emulator: watching needs a script path; the examples are built in")
+	}
+	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit}
+	if e.io == nil {
+		e.io = NewIO()
+	}
+	if e.logger == nil {
+		e.logger = log.New(io.Discard, "", 0)
+	}
+	if e.steps == 0 {
+		e.steps = DefaultStepLimit
+	}
+	src, err := e.source()
+	if err != nil {
+		return nil, err
+	}
+	sc, err := loadScript(src, e.loadOptions())
+	if err != nil {
+		return nil, err
+	}
+	e.current, e.seen = sc, sc.fingerprint()
+	return e, nil
+}
+
+// source reads the configured script.
+func (e *Emulator) source() (source, error) {
+	if e.cfg.ScriptPath == "" {
+		name := e.cfg.Example
+		if name == "" {
+			name = DefaultExample
+		}
+		return exampleSource(name)
+	}
+	code, err := os.ReadFile(e.cfg.ScriptPath)
+	if err != nil {
+		return source{}, fmt.Errorf("emulator: %w", err)
+	}
+	return source{name: e.cfg.ScriptPath, code: code, files: diskFolder{filepath.Dir(e.cfg.ScriptPath)}}, nil
+}
+
+func (e *Emulator) loadOptions() loadOptions {
+	return loadOptions{io: e.io, runtime: e.cfg.Runtime, logger: e.logger, steps: e.steps}
+}
+
+// IO returns the panel the script drives, to read or set from outside.
+func (e *Emulator) IO() *IO { return e.io }
+
+// Port returns the port the script passed to HttpServer(), the device's
+// port; where the emulator listens is the listener's business.
+func (e *Emulator) Port() int { return e.script().server.port }
+
+// ScriptName returns the running script's name: its path, or the
+// example's "name/main.star".
+func (e *Emulator) ScriptName() string { return e.script().name }
+
+func (e *Emulator) script() *script {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.current
+}
+
+// Serve answers requests on ln with the script's handlers until ctx ends
+// (it then returns nil) or the server fails. It owns ln and closes it
+// before returning. An Emulator serves one listener at a time.
+func (e *Emulator) Serve(ctx context.Context, ln net.Listener) error {
+	e.mu.Lock()
+	if e.serving {
+		e.mu.Unlock()
+		return errors.New("emulator: already serving")
+	}
+	e.serving = true
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.serving = false
+		e.mu.Unlock()
+	}()
+
+	srv := server.New(ln)
+	defer srv.Close()
+	srv.Port = e.Port()
+	srv.Runtime = e.cfg.Runtime
+	srv.Logger = e.cfg.Logger
+	if e.cfg.Configure != nil {
+		e.cfg.Configure(srv)
+	}
+	srv.GetHandler(e.handler(ctx, srv, "GET"))
+	srv.PostHandler(e.handler(ctx, srv, "POST"))
+	return srv.Serve(ctx)
+}
+
+// handler returns the Go handler that runs the script's GET or POST
+// handler, or the server's default one if the script registered none.
+func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method string) server.Handler {
+	return func(request string, conn *server.Conn) error {
+		if e.cfg.Watch {
+			e.reloadIfChanged()
+		}
+		sc := e.script()
+		fn := sc.get
+		if method == "POST" {
+			fn = sc.post
+		}
+		if fn == nil {
+			return srv.DefaultRequestHandler(request, conn)
+		}
+		return e.call(ctx, srv, sc, fn, method, request, conn)
+	}
+}
+
+// call runs one handler call in a fresh thread with the step limit.
+func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) error {
+	env := &env{ctx: ctx, io: e.io, runtime: e.cfg.Runtime, logger: e.logger, script: sc, srv: srv}
+	thread, done := newThread(env, method+" handler", e.steps)
+	defer done()
+	c := &connection{conn: conn}
+	// The server closes the socket when the handler returns; a connection
+	// a script kept in `state` must not write to a later client.
+	defer func() { c.closed = true }()
+	_, err := starlark.Call(thread, fn, nil, []starlark.Tuple{
+		{starlark.String("request"), starlark.String(request)},
+		{starlark.String("connection"), c},
+	})
+	if err == nil {
+		return nil
+	}
+	var notImpl *server.NotImplementedError
+	if !errors.As(err, &notImpl) && !server.IsOSError(err) {
+		var eval *starlark.EvalError
+		if errors.As(err, &eval) {
+			e.logger.Printf("%s: error in %s handler %s:\n%s", sc.name, method, fn.Name(), eval.Backtrace())
+		}
+	}
+	// The server shows err.Error() on the error page, which for a
+	// Starlark error is its message alone, and finds the 501 and socket
+	// errors through Unwrap.
+	return err
+}
+
+// reloadIfChanged reloads the script if its file or a file it read has
+// changed since the last load or attempt.
+func (e *Emulator) reloadIfChanged() {
+	sc := e.script()
+	now := sc.diskFingerprint(e.cfg.ScriptPath)
+	e.mu.Lock()
+	changed := now != e.seen
+	e.seen = now
+	e.mu.Unlock()
+	if !changed {
+		return
+	}
+	src, err := e.source()
+	if err == nil {
+		var next *script
+		next, err = loadScript(src, e.loadOptions())
+		if err == nil {
+			e.mu.Lock()
+			e.current, e.seen = next, next.fingerprint()
+			e.mu.Unlock()
+			e.logger.Printf("%s: reloaded", next.name)
+			return
+		}
+	}
+	e.logger.Printf("%s: reload failed, the last good version keeps serving: %v", sc.name, err)
+}

@@ -1,0 +1,157 @@
+package emulator
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/europi-http/europi-http/server"
+	"go.starlark.net/starlark"
+)
+
+// pyTypeName is the Python type name of v, for error texts that copy
+// Python's ("'list' object has no attribute 'get'").
+func pyTypeName(v starlark.Value) string {
+	switch v.(type) {
+	case starlark.String:
+		return "str"
+	case starlark.Bytes:
+		return "bytes"
+	case starlark.NoneType:
+		return "NoneType"
+	case *starlark.Function:
+		return "function"
+	case *starlark.Builtin:
+		return "builtin_function_or_method"
+	case *stateDict:
+		return "dict"
+	}
+	return v.Type()
+}
+
+// pyStr is str(v) as Python writes it for the values a script passes where
+// upstream formats with str() or an f-string: header values, error
+// messages. Strings are used as they are and floats as Python's repr; the
+// rest uses Starlark's form, which matches Python's for ints, bools and
+// None.
+func pyStr(v starlark.Value, rt server.Runtime) string {
+	switch x := v.(type) {
+	case starlark.String:
+		return string(x)
+	case starlark.Float:
+		return pyFloatStr(float64(x), rt)
+	}
+	return v.String()
+}
+
+// pyFloatStr is str(f) in Python: repr, with nan and inf spelt Python's
+// way rather than JSON's.
+func pyFloatStr(f float64, rt server.Runtime) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	s, _ := rt.DumpJSON(f)
+	return s
+}
+
+// maxJSONDepth bounds nesting when converting, as Python's recursion limit
+// does for json.dumps.
+const maxJSONDepth = 1000
+
+// toJSONValue converts a Starlark value to the values server.Runtime.DumpJSON
+// writes the way Python's json.dumps would: dicts keep insertion order,
+// ints of any size stay exact, floats are float64, tuples are arrays. It
+// fails with Python's messages for values json.dumps rejects.
+func toJSONValue(v starlark.Value, rt server.Runtime) (any, error) {
+	c := jsonConverter{rt: rt}
+	return c.convert(v)
+}
+
+type jsonConverter struct {
+	rt   server.Runtime
+	path []starlark.Value // containers being converted, for cycle detection
+}
+
+func (c *jsonConverter) convert(v starlark.Value) (any, error) {
+	switch x := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case starlark.Bool:
+		return bool(x), nil
+	case starlark.Int:
+		if i, ok := x.Int64(); ok {
+			return i, nil
+		}
+		return x.BigInt(), nil
+	case starlark.Float:
+		return float64(x), nil
+	case starlark.String:
+		return string(x), nil
+	case *starlark.List, starlark.Tuple, *starlark.Dict, *stateDict:
+		return c.container(v)
+	}
+	return nil, fmt.Errorf("Object of type %s is not JSON serializable", pyTypeName(v))
+}
+
+func (c *jsonConverter) container(v starlark.Value) (any, error) {
+	for _, p := range c.path {
+		if p == v {
+			return nil, fmt.Errorf("Circular reference detected")
+		}
+	}
+	if len(c.path) >= maxJSONDepth {
+		return nil, fmt.Errorf("maximum recursion depth exceeded while encoding a JSON object")
+	}
+	c.path = append(c.path, v)
+	defer func() { c.path = c.path[:len(c.path)-1] }()
+
+	if m, ok := v.(starlark.IterableMapping); ok {
+		items := m.Items()
+		obj := make(server.JSONObject, 0, len(items))
+		for _, kv := range items {
+			key, err := c.key(kv[0])
+			if err != nil {
+				return nil, err
+			}
+			val, err := c.convert(kv[1])
+			if err != nil {
+				return nil, err
+			}
+			obj = append(obj, server.JSONMember{Key: key, Value: val})
+		}
+		return obj, nil
+	}
+	seq := v.(starlark.Indexable)
+	arr := make([]any, seq.Len())
+	for i := range arr {
+		val, err := c.convert(seq.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		arr[i] = val
+	}
+	return arr, nil
+}
+
+// key converts a dict key as json.dumps does: strings as they are, numbers,
+// booleans and None as their JSON text.
+func (c *jsonConverter) key(k starlark.Value) (string, error) {
+	switch x := k.(type) {
+	case starlark.String:
+		return string(x), nil
+	case starlark.Int:
+		return x.String(), nil
+	case starlark.Float:
+		return c.rt.DumpJSON(float64(x))
+	case starlark.Bool:
+		return strconv.FormatBool(bool(x)), nil
+	case starlark.NoneType:
+		return "null", nil
+	}
+	return "", fmt.Errorf("keys must be str, int, float, bool or None, not %s", pyTypeName(k))
+}

@@ -1,0 +1,219 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/europi-http/europi-http/server"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected responses and errors in testdata/*.txtar")
+
+// exchangeTimeout bounds one request in the tests; nothing legitimate
+// comes near it.
+const exchangeTimeout = 20 * time.Second
+
+// TestScripts runs every testdata/*.txtar case: it writes the case's files
+// to a folder, loads the script (section "app.star" unless the config
+// names another script or an example), sends each "request" raw and
+// compares the raw reply with the "response" that follows it. A case with
+// a "load error" section expects loading to fail with that text, and a
+// "log" section lists texts the log must contain.
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.txtar"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			runArchive(t, file)
+		})
+	}
+}
+
+// reserved sections are instructions, not files to write.
+var reserved = map[string]bool{"config": true, "request": true, "response": true, "log": true, "load error": true}
+
+func runArchive(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	a := parseArchive(data)
+	dir := t.TempDir()
+	for _, s := range a.sections {
+		if reserved[s.name] {
+			continue
+		}
+		path := filepath.Join(dir, filepath.FromSlash(s.name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(s.data), 0o644))
+	}
+
+	logs := &syncBuffer{}
+	cfg := Config{ScriptPath: filepath.Join(dir, "app.star"), Logger: log.New(logs, "", 0)}
+	var sets [][2]string
+	for _, s := range a.sections {
+		if s.name != "config" {
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(s.data), "\n") {
+			key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+			switch key {
+			case "steps":
+				cfg.StepLimit, err = strconv.ParseUint(value, 10, 64)
+				require.NoError(t, err)
+			case "runtime":
+				cfg.Runtime, err = server.ParseRuntime(value)
+				require.NoError(t, err)
+			case "script":
+				cfg.ScriptPath = filepath.Join(dir, filepath.FromSlash(value))
+			case "example":
+				cfg.ScriptPath, cfg.Example = "", value
+			case "set":
+				name, v, _ := strings.Cut(value, "=")
+				sets = append(sets, [2]string{name, v})
+			default:
+				t.Fatalf("unknown config line %q", line)
+			}
+		}
+	}
+	cfg.IO = NewIO()
+	for _, kv := range sets {
+		v, err := strconv.ParseFloat(kv[1], 64)
+		require.NoError(t, err)
+		require.NoError(t, cfg.IO.Set(kv[0], v))
+	}
+	clean := func(s string) string { return strings.ReplaceAll(s, dir+string(filepath.Separator), "") }
+
+	em, loadErr := New(cfg)
+	changed := false
+	for i := range a.sections {
+		if a.sections[i].name != "load error" {
+			continue
+		}
+		require.Error(t, loadErr, "the script loaded")
+		var se *ScriptError
+		require.ErrorAs(t, loadErr, &se)
+		got := clean(loadErr.Error()) + "\n"
+		if *update {
+			changed = changed || a.sections[i].data != got
+			a.sections[i].data = got
+		} else {
+			assert.Equal(t, a.sections[i].data, got)
+		}
+	}
+	if loadErr == nil {
+		changed = serveArchive(t, em, &a, clean) || changed
+	} else if !hasSection(a, "load error") {
+		t.Fatalf("load: %v", loadErr)
+	}
+
+	for _, s := range a.sections {
+		if s.name != "log" {
+			continue
+		}
+		for _, want := range strings.Split(strings.TrimSpace(s.data), "\n") {
+			assert.Contains(t, clean(logs.String()), want)
+		}
+	}
+	if *update && changed {
+		require.NoError(t, os.WriteFile(file, a.format(), 0o644))
+	}
+}
+
+// serveArchive serves the case's requests and checks (or, with -update,
+// records) the responses; it reports whether it changed the archive.
+func serveArchive(t *testing.T, em *Emulator, a *archive, clean func(string) string) bool {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- em.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		require.NoError(t, <-served)
+	}()
+
+	changed := false
+	var request []byte
+	pending := false
+	for i := range a.sections {
+		s := &a.sections[i]
+		switch s.name {
+		case "request":
+			request, err = decodeWire(s.data)
+			require.NoError(t, err, "request section")
+			pending = true
+		case "response":
+			require.True(t, pending, "a response section must follow a request section")
+			pending = false
+			got := []byte(clean(string(exchange(t, ln.Addr().String(), request))))
+			if *update {
+				enc := encodeWire(got)
+				changed = changed || enc != s.data
+				s.data = enc
+				continue
+			}
+			want, err := decodeWire(s.data)
+			require.NoError(t, err, "response section")
+			assert.Equal(t, string(want), string(got), "response to %q", request)
+		}
+	}
+	require.False(t, pending, "a request section has no response section")
+	return changed
+}
+
+// exchange sends one raw request and returns every byte of the reply.
+func exchange(t *testing.T, addr string, request []byte) []byte {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, exchangeTimeout)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(exchangeTimeout)))
+	_, err = conn.Write(request)
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+	reply, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	return reply
+}
+
+func hasSection(a archive, name string) bool {
+	for _, s := range a.sections {
+		if s.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// syncBuffer is a log destination the serving goroutine writes while a
+// test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

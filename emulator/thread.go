@@ -1,0 +1,103 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/europi-http/europi-http/server"
+	"go.starlark.net/starlark"
+)
+
+// envKey is the thread-local key of a run's environment.
+const envKey = "europi-http/emulator.env"
+
+// stepCheckInterval is how many steps a thread runs between watchdog checks
+// of the step limit and the call depth.
+const stepCheckInterval = 1000
+
+// maxCallDepth bounds recursion the way Python's default recursion limit
+// does, long before Starlark's own limit of 100,000 frames would have used
+// a lot of memory.
+const maxCallDepth = 1000
+
+// env is the per-run state a script's builtins reach through their thread,
+// in the manner of starlark-go's lib/time: module values stay immutable and
+// shared, while everything that belongs to one load or one request lives
+// here.
+type env struct {
+	ctx     context.Context
+	io      *IO
+	runtime server.Runtime
+	logger  *log.Logger
+	script  *script
+	// srv is the Go server answering the current request; nil while the
+	// script loads.
+	srv *server.HttpServer
+	// loading is true while the script's top level runs: HttpServer() may
+	// be called then and only then.
+	loading bool
+	// stopped is set when the watchdog or the context cancelled the
+	// thread, so catch() does not swallow the cancellation.
+	stopped bool
+}
+
+// threadEnv returns the environment of thread, or an error when the thread
+// was not started by the emulator.
+func threadEnv(thread *starlark.Thread) (*env, error) {
+	if e, ok := thread.Local(envKey).(*env); ok {
+		return e, nil
+	}
+	return nil, errors.New("not available outside the emulator")
+}
+
+// threadIO returns the panel of the thread's emulator.
+func threadIO(thread *starlark.Thread) (*IO, error) {
+	e, err := threadEnv(thread)
+	if err != nil {
+		return nil, err
+	}
+	return e.io, nil
+}
+
+// newThread returns a thread for one load or one handler call. It enforces
+// limit (steps) and maxCallDepth, and is cancelled when e.ctx ends; call
+// the returned function when the thread is done.
+func newThread(e *env, name string, limit uint64) (*starlark.Thread, func()) {
+	thread := &starlark.Thread{
+		Name: name,
+		Print: func(_ *starlark.Thread, msg string) {
+			e.logger.Printf("%s: %s", e.script.name, msg)
+		},
+		Load: func(_ *starlark.Thread, module string) (starlark.StringDict, error) {
+			return nil, fmt.Errorf("load(%q): a script is one file; use load_file() to read data next to it", module)
+		},
+	}
+	thread.SetLocal(envKey, e)
+	// The watchdog runs every stepCheckInterval steps instead of letting
+	// the interpreter stop at the limit, so it can also bound recursion.
+	thread.SetMaxExecutionSteps(min(stepCheckInterval, limit))
+	thread.OnMaxSteps = func(t *starlark.Thread) {
+		switch {
+		case t.ExecutionSteps() >= limit:
+			e.stopped = true
+			t.Cancel(fmt.Sprintf("step limit of %d exceeded (is there an endless loop?)", limit))
+		case t.CallStackDepth() > maxCallDepth:
+			e.stopped = true
+			t.Cancel("maximum recursion depth exceeded")
+		default:
+			t.SetMaxExecutionSteps(min(t.ExecutionSteps()+stepCheckInterval, limit))
+		}
+	}
+	stop := context.AfterFunc(e.ctx, func() {
+		thread.Cancel("the emulator is shutting down")
+	})
+	return thread, func() { stop() }
+}
+
+// cancelled reports whether the run was stopped by the step limit, the
+// depth limit or its context.
+func (e *env) cancelled() bool {
+	return e.stopped || e.ctx.Err() != nil
+}
