@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -31,6 +32,8 @@ type ServeOptions struct {
 	Runtime      string
 	StrictDevice bool
 	StepLimit    uint64
+	Profile      string
+	Without      []string
 
 	Out    io.Writer
 	ErrOut io.Writer
@@ -69,6 +72,8 @@ line per request: time, peer, method, path, status, bytes and milliseconds.`,
 	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, NAME=VALUE (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable")
 	f.StringVar(&opts.Runtime, "runtime", "cpython", "whose differences to copy: cpython (byte-exact with upstream under python3) or micropython (the device's)")
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
+	f.StringVar(&opts.Profile, "profile", profile.Host, "device whose TCP behaviour to copy: host, pico-w or pico-w-patched (see `europi-http profiles`)")
+	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution steps allowed per handler call (0: the emulator's default)")
 	return cmd
 }
@@ -101,6 +106,10 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	sets, err := parseSets(opts.Sets)
+	if err != nil {
+		return err
+	}
+	prof, err := lookupProfile(opts.Profile, opts.Without)
 	if err != nil {
 		return err
 	}
@@ -138,7 +147,13 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if host, _, _ := net.SplitHostPort(opts.Listen); host == "" || net.ParseIP(host).IsUnspecified() {
 		fmt.Fprintf(opts.ErrOut, "warning: listening on every interface (%s): anyone on your network can reach it\n", opts.Listen)
 	}
+	ln = prof.Wrap(ln, func(e profile.Event) {
+		fmt.Fprintln(opts.ErrOut, e.Time.Format(time.TimeOnly+".000"), e.String())
+	})
 	fmt.Fprintf(opts.Out, "europi-http: serving %s on http://%s/ (Ctrl-C to stop)\n", scriptName(opts), ln.Addr())
+	if prof.Name != profile.Host {
+		fmt.Fprintf(opts.Out, "europi-http: device profile %s (see `europi-http profiles`)\n", prof.Label())
+	}
 	err = emu.Serve(ctx, ln)
 	var stopped *server.ScriptStoppedError
 	if errors.As(err, &stopped) {
@@ -159,6 +174,9 @@ func formatRequestLog(l server.RequestLog) string {
 		float64(l.Duration.Microseconds())/1000)
 	if l.Outcome != "" {
 		line += " (" + l.Outcome + ")"
+	}
+	if rule, ok := profile.RuleOf(l.Err); ok {
+		line += " [device rule " + rule + "]"
 	}
 	return line
 }
@@ -183,4 +201,16 @@ func scriptName(opts *ServeOptions) string {
 		return "example " + opts.Example
 	}
 	return "the embedded http_control app"
+}
+
+// lookupProfile resolves --profile and --without.
+func lookupProfile(name string, without []string) (*profile.Profile, error) {
+	prof, err := profile.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(without) > 0 {
+		return prof.Without(without...)
+	}
+	return prof, nil
 }

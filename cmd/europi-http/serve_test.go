@@ -20,12 +20,12 @@ func TestServeFlags(t *testing.T) {
 		want    ServeOptions
 		wantErr string
 	}{
-		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython"}, ""},
+		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host"}, ""},
 		{"everything", []string{"--listen", "127.0.0.1:9000", "--script", "a.star", "--watch", "--set", "k1=40",
-			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--step-limit", "5000"},
+			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit"},
 			ServeOptions{Listen: "127.0.0.1:9000", Script: "a.star", Watch: true, Sets: []string{"k1=40", "din=1"},
-				Runtime: "micropython", StrictDevice: true, StepLimit: 5000}, ""},
-		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython"}, ""},
+				Runtime: "micropython", StrictDevice: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}}, ""},
+		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host"}, ""},
 		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "mutually exclusive"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
 	}
@@ -81,4 +81,14 @@ func TestVersion(t *testing.T) {
 	cmd.SetArgs(nil)
 	require.NoError(t, cmd.Execute())
 	assert.Regexp(t, `^europi-http \S+`, out.String())
+}
+
+func TestLookupProfile(t *testing.T) {
+	p, err := lookupProfile("pico-w", []string{"send-buffer"})
+	require.NoError(t, err)
+	assert.Equal(t, "pico-w without send-buffer", p.Label())
+	_, err = lookupProfile("pico-x", nil)
+	assert.ErrorContains(t, err, "pico-w")
+	_, err = lookupProfile("pico-w", []string{"no-such-rule"})
+	assert.ErrorContains(t, err, "accept-timeout-0")
 }
