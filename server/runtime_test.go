@@ -185,3 +185,63 @@ func runPython(t *testing.T, py, script string, stdin []byte) string {
 	require.NoError(t, err)
 	return string(out)
 }
+
+func TestMicroPythonDecodeIsLenientLikeUtf8Check(t *testing.T) {
+	tests := []struct {
+		raw []byte
+		ok  bool
+	}{
+		{[]byte("plain"), true},
+		{[]byte{0xc0, 0xaf}, true},             // overlong
+		{[]byte{0xed, 0xa0, 0x80}, true},       // surrogate
+		{[]byte{0xf7, 0xbf, 0xbf, 0xbf}, true}, // beyond U+10FFFF
+		{[]byte{0xf8, 0x80}, false},
+		{[]byte{0xe2, 0x82}, false},
+		{[]byte{0x80}, false},
+		{[]byte{0xc3, 0x41}, false},
+	}
+	for _, tt := range tests {
+		got, err := MicroPython.Decode(tt.raw)
+		if tt.ok {
+			assert.NoError(t, err, "% x", tt.raw)
+			assert.Equal(t, string(tt.raw), got)
+		} else {
+			assert.Equal(t, &DecodeError{}, err, "% x", tt.raw)
+		}
+	}
+}
+
+// TestMicroPythonDecodeMatchesMicroPython cross-checks random byte strings
+// with the micropython binary, where it is installed.
+func TestMicroPythonDecodeMatchesMicroPython(t *testing.T) {
+	mpy, err := exec.LookPath("micropython")
+	if err != nil {
+		t.Skip("micropython not on PATH: cannot cross-check its UTF-8 check")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var in bytes.Buffer
+	var want []string
+	for range 400 {
+		b := make([]byte, 1+rng.IntN(6))
+		for i := range b {
+			b[i] = byte(0x80 + rng.IntN(128))
+			if rng.IntN(4) == 0 {
+				b[i] = byte(rng.IntN(128))
+			}
+		}
+		_, err := MicroPython.Decode(b)
+		want = append(want, map[bool]string{true: "ok", false: "err"}[err == nil])
+		in.WriteString(hexString(b) + "\n")
+	}
+	script := `import sys
+for l in sys.stdin:
+    l = l.strip()
+    b = bytes(int(l[i:i+2], 16) for i in range(0, len(l), 2))
+    try:
+        b.decode("UTF-8")
+        print("ok")
+    except UnicodeError:
+        print("err")`
+	out := runPython(t, mpy, script, in.Bytes())
+	assert.Equal(t, want, strings.Fields(out))
+}

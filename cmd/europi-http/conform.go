@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/europi-http/europi-http/conformance"
+)
+
+// defaultUpdateDir is where --update writes when --scenarios is not given:
+// the repository's scenarios, from its root.
+const defaultUpdateDir = "testdata/scenarios"
+
+// ConformOptions holds every flag of `europi-http conform`, plus what the
+// command gets from its surroundings.
+type ConformOptions struct {
+	// Targets are --target values: [LABEL,...=]http://HOST:PORT.
+	Targets []string
+	// Firmwares are --firmware values: EuroPi checkouts whose
+	// http_server.py to start with the fixture.
+	Firmwares []string
+	// Pythons are the interpreters each --firmware runs under.
+	Pythons []string
+	// Emulator adds the in-process emulator to other targets (it is the
+	// only target when none is given).
+	Emulator bool
+	// Run selects scenarios by ID (a regular expression).
+	Run string
+	// List prints the selected scenarios instead of running them.
+	List bool
+	// JSON and JUnit are report files to write ("" for none).
+	JSON  string
+	JUnit string
+	// Update rewrites failing expectations from the (single) target.
+	Update bool
+	// Scenarios is a folder of scenario files to use instead of the
+	// embedded ones.
+	Scenarios string
+	// Timeout is the idle timeout for scenarios that set none.
+	Timeout time.Duration
+	// Retries is how often a scenario is retried after a refused or reset
+	// connection.
+	Retries int
+	// Verbose prints notes and declared differences of passing scenarios.
+	Verbose bool
+
+	// StartEmulator, when set, replaces the built-in emulator target (the
+	// fixture's Starlark twin, copying CPython): it starts an emulator and
+	// returns its address and a stop function. Such a target cannot report
+	// escapes.
+	StartEmulator func(ctx context.Context) (addr string, stop func(), err error)
+	// EmulatorLabels are the labels of a StartEmulator target; nil means
+	// emulator, cpython.
+	EmulatorLabels []string
+
+	// Ctx is the command's context; Out and ErrOut its streams.
+	Ctx    context.Context
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// NewCmdConform builds `europi-http conform`. runF replaces the real run in
+// tests; nil means runConform.
+func NewCmdConform(runF func(*ConformOptions) error) *cobra.Command {
+	opts := &ConformOptions{}
+	cmd := &cobra.Command{
+		Use:   "conform",
+		Short: "Run the conformance scenarios against the emulator, a device or upstream",
+		Long: `conform sends each scenario's bytes to a target serving the conformance fixture
+(conformance/fixture) and compares what comes back: status line and header block byte
+for byte, bodies exactly, as JSON values or as error-page structure, and how the
+connection ended. Scenarios run one at a time, each dial, write and read under a
+deadline; a refused or reset connection is retried with back-off and counted.
+
+Targets: the in-process emulator (the default); --target, a device or anything already
+serving the fixture, optionally prefixed with labels that select the scenarios'
+per-runtime expectations; --firmware, upstream's http_server.py from a EuroPi checkout,
+started on a free loopback port under each --python. Several targets print a matrix.
+
+Exit status 0 means every scenario passed or matched its declared expected difference.`,
+		Example: `  europi-http conform
+  europi-http conform --run '^get/' --list
+  europi-http conform --target micropython,pico-w=http://192.168.4.1:8080 --timeout 5s
+  europi-http conform --firmware ~/src/EuroPi --python python3 --python micropython --emulator
+  europi-http conform --firmware ~/src/EuroPi --update --run errors/`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := opts.validate(cmd.Flags().Changed("python")); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runConform(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Targets, "target", nil, "a running target, [LABEL,...=]http://HOST:PORT; labels such as micropython,pico-w select per-runtime expectations; repeatable")
+	f.StringArrayVar(&opts.Firmwares, "firmware", nil, "a EuroPi checkout whose http_server.py to start on loopback with the fixture; repeatable")
+	f.StringSliceVar(&opts.Pythons, "python", []string{"python3"}, "interpreter(s) for --firmware: python3, micropython or a path; repeatable")
+	f.BoolVar(&opts.Emulator, "emulator", false, "also run against the in-process emulator when other targets are given")
+	f.StringVar(&opts.Run, "run", "", "run only scenarios whose ID matches this regular expression")
+	f.BoolVar(&opts.List, "list", false, "list the selected scenarios and exit")
+	f.StringVar(&opts.JSON, "json", "", "write a JSON report to this file")
+	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to this file")
+	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk)")
+	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to run instead of the embedded ones")
+	f.DurationVar(&opts.Timeout, "timeout", conformance.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
+	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection (0 to disable)")
+	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print notes and declared differences of passing scenarios")
+	return cmd
+}
+
+// validate checks flags that cannot be judged one by one.
+func (o *ConformOptions) validate(pythonSet bool) error {
+	if o.Timeout <= 0 {
+		return fmt.Errorf("--timeout %s: must be positive", o.Timeout)
+	}
+	if o.Retries < 0 {
+		return fmt.Errorf("--retries %d: must be 0 or more", o.Retries)
+	}
+	if pythonSet && len(o.Firmwares) == 0 {
+		return errors.New("--python only applies to --firmware targets")
+	}
+	for _, p := range o.Pythons {
+		if strings.TrimSpace(p) == "" {
+			return errors.New("--python: empty interpreter name")
+		}
+	}
+	for _, t := range o.Targets {
+		if _, err := parseTargetSpec(t); err != nil {
+			return err
+		}
+	}
+	if o.List {
+		return nil
+	}
+	if o.Update && o.targetCount() != 1 {
+		return fmt.Errorf("--update rewrites expectations from one target; %d given", o.targetCount())
+	}
+	return nil
+}
+
+// targetCount is how many targets the flags ask for.
+func (o *ConformOptions) targetCount() int {
+	n := len(o.Targets) + len(o.Firmwares)*len(o.Pythons)
+	if n == 0 || o.Emulator {
+		n++
+	}
+	return n
+}
+
+// targetSpec is one parsed --target.
+type targetSpec struct {
+	labels []string
+	addr   string
+}
+
+// parseTargetSpec parses [LABEL,...=]http://HOST:PORT (or HOST:PORT). The
+// URL may not carry a path, query or credentials: a target is an address.
+func parseTargetSpec(s string) (targetSpec, error) {
+	var spec targetSpec
+	rest := s
+	if i := strings.Index(s, "="); i >= 0 && !strings.ContainsAny(s[:i], ":/") {
+		for _, l := range strings.Split(s[:i], ",") {
+			l = strings.TrimSpace(l)
+			if err := conformance.CheckLabel(l); err != nil {
+				return spec, fmt.Errorf("--target %q: %w", s, err)
+			}
+			spec.labels = append(spec.labels, l)
+		}
+		rest = s[i+1:]
+	}
+	if !strings.Contains(rest, "://") {
+		rest = "http://" + rest
+	}
+	u, err := url.Parse(rest)
+	if err != nil {
+		return spec, fmt.Errorf("--target %q: %w", s, err)
+	}
+	switch {
+	case u.Scheme != "http":
+		return spec, fmt.Errorf("--target %q: only http:// targets (the device speaks plain HTTP)", s)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/"):
+		return spec, fmt.Errorf("--target %q: want http://HOST:PORT with nothing after it", s)
+	case u.Hostname() == "":
+		return spec, fmt.Errorf("--target %q: no host", s)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return spec, fmt.Errorf("--target %q: bad port %q", s, port)
+	}
+	spec.addr = net.JoinHostPort(u.Hostname(), port)
+	return spec, nil
+}
+
+// runtimeLabel names the runtime an interpreter is, for labels.
+func runtimeLabel(python string) string {
+	if strings.Contains(strings.ToLower(filepath.Base(python)), "micropython") {
+		return "micropython"
+	}
+	return "cpython"
+}
+
+// loadScenarios returns the scenarios --scenarios and --run select.
+func (o *ConformOptions) loadScenarios() ([]*conformance.Scenario, error) {
+	var all []*conformance.Scenario
+	var err error
+	if o.Scenarios != "" {
+		all, err = conformance.LoadDir(o.Scenarios)
+	} else {
+		all, err = conformance.Default()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return conformance.Select(all, o.Run)
+}
+
+// updateDir is the folder --update writes to.
+func (o *ConformOptions) updateDir() (string, error) {
+	if o.Scenarios != "" {
+		return o.Scenarios, nil
+	}
+	if st, err := os.Stat(defaultUpdateDir); err == nil && st.IsDir() {
+		return defaultUpdateDir, nil
+	}
+	return "", fmt.Errorf("--update needs the scenario files on disk: pass --scenarios DIR, or run from the repository root (with %s)", defaultUpdateDir)
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/fixture"
+	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/server"
+)
+
+// escapeLog records where the emulated device script would have stopped,
+// so the emulator target reports escapes as upstream's harness does.
+type escapeLog struct {
+	mu      sync.Mutex
+	all     []string
+	changed chan struct{} // closed and replaced on each escape
+}
+
+func newEscapeLog() *escapeLog { return &escapeLog{changed: make(chan struct{})} }
+
+// record is the server's OnRequest hook.
+func (l *escapeLog) record(r server.RequestLog) {
+	// RequestLog documents "script stopped" as the outcome where upstream's
+	// check_requests() would have let the exception escape.
+	if r.Outcome != "script stopped" {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, escapeText(r.Err))
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// Escapes returns every escape so far.
+func (l *escapeLog) Escapes() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.all...)
+}
+
+// WaitEscapes waits until n escapes happened or ctx ends.
+func (l *escapeLog) WaitEscapes(ctx context.Context, n int) ([]string, error) {
+	for {
+		l.mu.Lock()
+		all, changed := append([]string(nil), l.all...), l.changed
+		l.mu.Unlock()
+		if len(all) >= n {
+			return all, nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return all, ctx.Err()
+		}
+	}
+}
+
+// escapeText names an escape as upstream's harness does, "<type>: <message>",
+// with the Python exception a Go socket error stands for, so the scenarios'
+// escape-like patterns fit both.
+func escapeText(err error) string {
+	switch {
+	case errors.Is(err, syscall.EPIPE):
+		return "BrokenPipeError: " + err.Error()
+	case errors.Is(err, syscall.ECONNRESET):
+		return "ConnectionResetError: " + err.Error()
+	}
+	return "OSError: " + fmt.Sprint(err)
+}
+
+// emulatorTarget starts the emulator serving the fixture's Starlark twin on
+// a free loopback port, copying rt's differences, and returns it as a
+// target that reports escapes.
+func emulatorTarget(ctx context.Context, rt server.Runtime) (conformance.Target, func(), error) {
+	// The emulator loads scripts from files; the fixture is embedded.
+	dir, err := os.MkdirTemp("", "europi-conform-")
+	if err != nil {
+		return conformance.Target{}, nil, err
+	}
+	script := filepath.Join(dir, "fixture.star")
+	if err := os.WriteFile(script, fixture.Starlark, 0o644); err != nil {
+		_ = os.RemoveAll(dir)
+		return conformance.Target{}, nil, err
+	}
+	escapes := newEscapeLog()
+	emu, err := emulator.New(emulator.Config{ScriptPath: script, Runtime: rt,
+		Configure: func(s *server.HttpServer) { s.OnRequest = escapes.record }})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return conformance.Target{}, nil, fmt.Errorf("loading the fixture: %w", err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return conformance.Target{}, nil, err
+	}
+	serveCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = emu.Serve(serveCtx, ln)
+	}()
+	stop := func() {
+		cancel()
+		<-done
+		_ = ln.Close()
+		_ = os.RemoveAll(dir)
+	}
+	t := conformance.Target{Name: "emulator", Addr: ln.Addr().String(),
+		Labels: []string{"emulator", rt.String()}, Escapes: escapes, KeepsServing: true}
+	return t, stop, nil
+}

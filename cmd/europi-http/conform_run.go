@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/fixture"
+	"github.com/europi-http/europi-http/internal/upstream"
+	"github.com/europi-http/europi-http/server"
+)
+
+// launcher starts one target and says how to stop it.
+type launcher struct {
+	name  string
+	start func(ctx context.Context) (conformance.Target, func(), error)
+}
+
+// launchers returns the targets the flags ask for, in order: the emulator
+// (when no other target is given, or with --emulator), each --target, then
+// each --firmware under each --python.
+func (o *ConformOptions) launchers() []launcher {
+	var out []launcher
+	if len(o.Targets)+len(o.Firmwares) == 0 || o.Emulator {
+		out = append(out, launcher{name: "emulator", start: o.startEmulatorTarget})
+	}
+	for _, t := range o.Targets {
+		spec, _ := parseTargetSpec(t) // validated when the flags were parsed
+		out = append(out, launcher{name: spec.addr, start: func(context.Context) (conformance.Target, func(), error) {
+			return conformance.Target{Name: spec.addr, Addr: spec.addr, Labels: spec.labels}, func() {}, nil
+		}})
+	}
+	for i, fw := range o.Firmwares {
+		for _, py := range o.Pythons {
+			name := "upstream-" + filepath.Base(py)
+			if len(o.Firmwares) > 1 {
+				name = fmt.Sprintf("%s#%d", name, i+1)
+			}
+			out = append(out, launcher{name: name, start: o.upstreamStarter(name, fw, py)})
+		}
+	}
+	return out
+}
+
+// startEmulatorTarget starts the in-process emulator with the fixture: the
+// built-in one, or StartEmulator's when set.
+func (o *ConformOptions) startEmulatorTarget(ctx context.Context) (conformance.Target, func(), error) {
+	if o.StartEmulator == nil {
+		t, stop, err := emulatorTarget(ctx, server.CPython)
+		if err != nil {
+			return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
+		}
+		return t, stop, nil
+	}
+	addr, stop, err := o.StartEmulator(ctx)
+	if err != nil {
+		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
+	}
+	labels := o.EmulatorLabels
+	if labels == nil {
+		labels = []string{"emulator", "cpython"}
+	}
+	return conformance.Target{Name: "emulator", Addr: addr, Labels: labels, KeepsServing: true}, stop, nil
+}
+
+// upstreamStarter returns a launcher that starts upstream's http_server.py
+// from a EuroPi checkout with the fixture, and stops it by its process.
+func (o *ConformOptions) upstreamStarter(name, firmware, python string) func(context.Context) (conformance.Target, func(), error) {
+	return func(ctx context.Context) (conformance.Target, func(), error) {
+		p, err := upstream.Start(ctx, upstream.Config{Firmware: firmware, Python: python, AppSource: fixture.Python})
+		if err != nil {
+			return conformance.Target{}, nil, err
+		}
+		stop := func() {
+			if err := p.Stop(); err != nil {
+				fmt.Fprintf(o.ErrOut, "stopping %s: %v\n", name, err)
+			}
+		}
+		t := conformance.Target{Name: name, Addr: p.Addr(), Labels: []string{"upstream", runtimeLabel(python)},
+			Escapes: p, KeepsServing: true}
+		return t, stop, nil
+	}
+}
+
+// runConform runs `europi-http conform` with parsed options.
+func runConform(o *ConformOptions) error {
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	scenarios, err := o.loadScenarios()
+	if err != nil {
+		return err
+	}
+	if o.List {
+		for _, s := range scenarios {
+			fmt.Fprintf(o.Out, "%-36s %s\n", s.ID, s.Description)
+		}
+		return nil
+	}
+	var updateDir string
+	if o.Update {
+		if updateDir, err = o.updateDir(); err != nil {
+			return err
+		}
+	}
+
+	launchers := o.launchers()
+	text := &conformance.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
+	retry := conformance.DefaultRetry
+	retry.Max = o.Retries
+	runner := conformance.Runner{Timeout: o.Timeout, Retry: retry, OnResult: text.Result}
+
+	var runs []conformance.TargetResults
+	var problems []string
+	for _, l := range launchers {
+		if ctx.Err() != nil {
+			break
+		}
+		t, stop, err := l.start(ctx)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", l.name, err))
+			fmt.Fprintf(o.ErrOut, "%s: %v\n", l.name, err)
+			continue
+		}
+		fmt.Fprintf(o.Out, "== %s on %s [%s]: %d scenarios\n", t.Name, t.Addr, strings.Join(t.Labels, ","), len(scenarios))
+		results := runner.Run(ctx, t, scenarios)
+		stop()
+		text.Summary(t.Name, results)
+		runs = append(runs, conformance.TargetResults{Target: t, Results: results})
+	}
+	if len(runs) > 1 {
+		fmt.Fprintln(o.Out)
+		if err := conformance.WriteMatrix(o.Out, runs); err != nil {
+			return err
+		}
+	}
+	if err := writeReports(o, runs); err != nil {
+		return err
+	}
+
+	failed := 0
+	for _, r := range runs {
+		failed += conformance.Summarize(r.Results).Failed
+	}
+	if o.Update && len(runs) == 1 {
+		left, err := updateScenarios(o, updateDir, runs[0].Results)
+		if err != nil {
+			return err
+		}
+		failed = left
+	}
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", ctx.Err())}
+	case len(problems) > 0:
+		return &exitError{code: 1, err: fmt.Errorf("%d target(s) did not start: %s", len(problems), strings.Join(problems, "; "))}
+	case failed > 0:
+		return &exitError{code: 1, err: fmt.Errorf("%d scenario(s) failed", failed)}
+	}
+	return nil
+}
+
+// writeReports writes the --json and --junit files.
+func writeReports(o *ConformOptions, runs []conformance.TargetResults) error {
+	write := func(path string, fn func(*os.File) error) error {
+		if path == "" {
+			return nil
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return f.Close()
+	}
+	if err := write(o.JSON, func(f *os.File) error { return conformance.WriteJSON(f, runs) }); err != nil {
+		return err
+	}
+	return write(o.JUnit, func(f *os.File) error { return conformance.WriteJUnit(f, runs) })
+}
+
+// updateScenarios rewrites the failing scenarios' expectations from the
+// target's bytes, prints each change, and returns how many failures could
+// not be turned into expectations.
+func updateScenarios(o *ConformOptions, dir string, results []conformance.Result) (int, error) {
+	left, files := 0, 0
+	for _, r := range results {
+		if r.Status != conformance.StatusFail {
+			continue
+		}
+		changes, rest := conformance.Update(r)
+		for _, f := range rest {
+			fmt.Fprintf(o.Out, "%s: cannot update %s\n", r.ID, f.Summary())
+		}
+		left += len(rest)
+		if len(changes) == 0 {
+			continue
+		}
+		if err := conformance.WriteScenario(dir, r.Scenario); err != nil {
+			return left, err
+		}
+		files++
+		for _, c := range changes {
+			fmt.Fprint(o.Out, c.String())
+		}
+	}
+	fmt.Fprintf(o.Out, "updated %d scenario file(s) in %s; %d failure(s) left\n", files, dir, left)
+	return left, nil
+}

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/internal/upstream"
+	"github.com/europi-http/europi-http/server"
+)
+
+func TestConformFlags(t *testing.T) {
+	def := func(change func(*ConformOptions)) ConformOptions {
+		o := ConformOptions{Pythons: []string{"python3"}, Timeout: conformance.DefaultTimeout, Retries: conformance.DefaultRetry.Max}
+		if change != nil {
+			change(&o)
+		}
+		return o
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    ConformOptions
+		wantErr string
+	}{
+		{"defaults", nil, def(nil), ""},
+		{"everything", []string{"--target", "pico-w=http://127.0.0.1:8080", "--target", "127.0.0.1:9000",
+			"--firmware", "/fw", "--python", "python3,micropython", "--emulator", "--run", "^get/", "--json", "r.json",
+			"--junit", "r.xml", "--scenarios", "dir", "--timeout", "5s", "--retries", "0", "-v"},
+			def(func(o *ConformOptions) {
+				o.Targets = []string{"pico-w=http://127.0.0.1:8080", "127.0.0.1:9000"}
+				o.Firmwares, o.Pythons, o.Emulator, o.Run = []string{"/fw"}, []string{"python3", "micropython"}, true, "^get/"
+				o.JSON, o.JUnit, o.Scenarios, o.Timeout, o.Retries, o.Verbose = "r.json", "r.xml", "dir", 5*time.Second, 0, true
+			}), ""},
+		{"repeated python", []string{"--firmware", "/fw", "--python", "python3", "--python", "micropython"},
+			def(func(o *ConformOptions) { o.Firmwares, o.Pythons = []string{"/fw"}, []string{"python3", "micropython"} }), ""},
+		{"update one target", []string{"--update", "--firmware", "/fw"},
+			def(func(o *ConformOptions) { o.Update, o.Firmwares = true, []string{"/fw"} }), ""},
+		{"list ignores target count", []string{"--list", "--update", "--firmware", "/a", "--firmware", "/b"},
+			def(func(o *ConformOptions) { o.List, o.Update, o.Firmwares = true, true, []string{"/a", "/b"} }), ""},
+		{"update two targets", []string{"--update", "--firmware", "/fw", "--emulator"}, ConformOptions{}, "--update rewrites expectations from one target; 2 given"},
+		{"python without firmware", []string{"--python", "micropython"}, ConformOptions{}, "--python only applies to --firmware"},
+		{"empty python", []string{"--firmware", "/fw", "--python", " "}, ConformOptions{}, "empty interpreter"},
+		{"zero timeout", []string{"--timeout", "0s"}, ConformOptions{}, "--timeout 0s: must be positive"},
+		{"negative retries", []string{"--retries", "-1"}, ConformOptions{}, "--retries -1"},
+		{"https target", []string{"--target", "https://127.0.0.1:8443"}, ConformOptions{}, "only http://"},
+		{"target with path", []string{"--target", "http://127.0.0.1:8080/json"}, ConformOptions{}, "nothing after it"},
+		{"bad label", []string{"--target", "Pico W=http://127.0.0.1:8080"}, ConformOptions{}, "bad label"},
+		{"positional args", []string{"extra"}, ConformOptions{}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *ConformOptions
+			cmd := NewCmdConform(func(o *ConformOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			got.Ctx, got.Out, got.ErrOut, got.StartEmulator = nil, nil, nil, nil
+			assert.Equal(t, tt.want, *got)
+		})
+	}
+}
+
+func TestParseTargetSpec(t *testing.T) {
+	tests := []struct {
+		in     string
+		addr   string
+		labels []string
+		err    string
+	}{
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", nil, ""},
+		{"http://127.0.0.1:8080/", "127.0.0.1:8080", nil, ""},
+		{"127.0.0.1:8080", "127.0.0.1:8080", nil, ""},
+		{"http://[::1]:8080", "[::1]:8080", nil, ""},
+		{"http://europi.local", "europi.local:80", nil, ""},
+		{"micropython,pico-w=http://10.0.0.5:8080", "10.0.0.5:8080", []string{"micropython", "pico-w"}, ""},
+		{"http://127.0.0.1:8080/?a=b", "", nil, "nothing after it"},
+		{"http://user@127.0.0.1:8080", "", nil, "nothing after it"},
+		{"ftp://127.0.0.1:21", "", nil, "only http://"},
+		{"http://:8080", "", nil, "no host"},
+		{"http://127.0.0.1:99999", "", nil, "bad port"},
+		{"=http://127.0.0.1:1", "", nil, "bad label"},
+	}
+	for _, tt := range tests {
+		got, err := parseTargetSpec(tt.in)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err, tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.addr, got.addr, tt.in)
+		assert.Equal(t, tt.labels, got.labels, tt.in)
+	}
+}
+
+func TestRuntimeLabel(t *testing.T) {
+	assert.Equal(t, "cpython", runtimeLabel("python3"))
+	assert.Equal(t, "cpython", runtimeLabel("/usr/bin/python3.11"))
+	assert.Equal(t, "micropython", runtimeLabel("/opt/bin/micropython"))
+}
+
+// conformOK is the response the fake device gives every request.
+const conformOK = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi\n"
+
+// conformPeer serves conformOK on a local listener, one connection at a
+// time, until the test ends.
+func conformPeer(t *testing.T) string {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+			_, _ = c.Read(make([]byte, 1024))
+			_, _ = c.Write([]byte(conformOK))
+			_ = c.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
+
+// writeScenarios puts scenario files in a fresh folder.
+func writeScenarios(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	return dir
+}
+
+const (
+	passing = "[scenario]\ndescription \"text\"\nrule routes \"r\"\n\n[steps]\nsend \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n\n" +
+		"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\nbody \"plain text from EuroPi\\n\"\nend fin\n"
+	failing = "[scenario]\ndescription \"teapot\"\nrule routes \"r\"\n\n[steps]\nsend \"GET /teapot HTTP/1.0\\r\\n\\r\\n\"\n\n" +
+		"[expect]\nstatus \"HTTP/1.0 418 I'm a teapot\\r\\n\"\nend fin\n"
+)
+
+// conformOpts returns options for a run against addr over dir's scenarios.
+func conformOpts(dir string, out *bytes.Buffer, targets ...string) *ConformOptions {
+	return &ConformOptions{Targets: targets, Scenarios: dir, Pythons: []string{"python3"}, Timeout: time.Second,
+		Ctx: context.Background(), Out: out, ErrOut: out}
+}
+
+func TestRunConformAgainstATarget(t *testing.T) {
+	addr := conformPeer(t)
+	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing, "errors/teapot.scenario": failing})
+	var out bytes.Buffer
+	o := conformOpts(dir, &out, "http://"+addr)
+	o.JSON = filepath.Join(t.TempDir(), "r.json")
+	o.JUnit = filepath.Join(t.TempDir(), "r.xml")
+
+	err := runConform(o)
+	var ee *exitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 1, ee.code)
+	assert.Contains(t, err.Error(), "1 scenario(s) failed")
+	assert.Contains(t, out.String(), "pass  get/text")
+	assert.Contains(t, out.String(), "FAIL  errors/teapot")
+	assert.Contains(t, out.String(), `! "HTTP/1.0 418 I'm a teapot\r\n" | "HTTP/1.0 200 OK\r\n"`)
+
+	data, err := os.ReadFile(o.JSON)
+	require.NoError(t, err)
+	assert.True(t, json.Valid(data))
+	data, err = os.ReadFile(o.JUnit)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `<testcase name="errors/teapot" classname="`+addr+`"`)
+
+	// --run selects; only the passing scenario left, so exit 0.
+	out.Reset()
+	o = conformOpts(dir, &out, addr)
+	o.Run = "^get/"
+	require.NoError(t, runConform(o))
+	assert.NotContains(t, out.String(), "teapot")
+}
+
+func TestRunConformMatrix(t *testing.T) {
+	a, b := conformPeer(t), conformPeer(t)
+	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
+	var out bytes.Buffer
+	require.NoError(t, runConform(conformOpts(dir, &out, a, "pico-w="+b)))
+	assert.Contains(t, out.String(), "scenario  "+a)
+	assert.Contains(t, out.String(), "[pico-w]")
+}
+
+func TestRunConformList(t *testing.T) {
+	var out bytes.Buffer
+	o := conformOpts("", &out)
+	o.List, o.Run = true, "^errors/teapot$"
+	require.NoError(t, runConform(o))
+	assert.Regexp(t, `^errors/teapot +GET /teapot answers 418`, out.String())
+}
+
+func TestRunConformUpdate(t *testing.T) {
+	addr := conformPeer(t)
+	dir := writeScenarios(t, map[string]string{"errors/teapot.scenario": failing})
+	var out bytes.Buffer
+	o := conformOpts(dir, &out, addr)
+	o.Update = true
+	require.NoError(t, runConform(o), out.String())
+	assert.Contains(t, out.String(), "errors/teapot [expect]\n  - status \"HTTP/1.0 418 I'm a teapot\\r\\n\"\n  + status \"HTTP/1.0 200 OK\\r\\n\"\n")
+	assert.Contains(t, out.String(), "updated 1 scenario file(s)")
+
+	data, err := os.ReadFile(filepath.Join(dir, "errors", "teapot.scenario"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "status \"HTTP/1.0 200 OK\\r\\n\"\n")
+
+	// The rewritten file now passes.
+	out.Reset()
+	require.NoError(t, runConform(conformOpts(dir, &out, addr)))
+}
+
+func TestRunConformEmulatorTarget(t *testing.T) {
+	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
+	var out bytes.Buffer
+	require.NoError(t, runConform(conformOpts(dir, &out)), out.String())
+	assert.Regexp(t, `== emulator on 127\.0\.0\.1:\d+ \[emulator,cpython\]`, out.String())
+	assert.Contains(t, out.String(), "pass  get/text")
+
+	addr := conformPeer(t)
+	stopped := false
+	o := conformOpts(dir, &out)
+	o.StartEmulator = func(context.Context) (string, func(), error) { return addr, func() { stopped = true }, nil }
+	o.EmulatorLabels = []string{"emulator", "micropython"}
+	out.Reset()
+	require.NoError(t, runConform(o))
+	assert.True(t, stopped)
+	assert.Contains(t, out.String(), "== emulator on "+addr+" [emulator,micropython]")
+
+	o.StartEmulator = func(context.Context) (string, func(), error) { return "", nil, errors.New("no script") }
+	assert.ErrorContains(t, runConform(o), "starting the emulator: no script")
+}
+
+// TestConformSuiteAgainstEmulator runs every embedded scenario against the
+// built-in emulator target (CPython differences, escapes reported): what
+// `make test` promises.
+func TestConformSuiteAgainstEmulator(t *testing.T) {
+	conformance.Run(t, func(t *testing.T) conformance.Target {
+		target, stop, err := emulatorTarget(t.Context(), server.CPython)
+		require.NoError(t, err)
+		t.Cleanup(stop)
+		return target
+	})
+}
+
+func TestRunConformBadScenarios(t *testing.T) {
+	dir := writeScenarios(t, map[string]string{"x/bad.scenario": "[scenario]\nnope\n"})
+	var out bytes.Buffer
+	assert.ErrorContains(t, runConform(conformOpts(dir, &out, "127.0.0.1:1")), "x/bad.scenario:2")
+
+	o := conformOpts(filepath.Join(dir, "missing"), &out, "127.0.0.1:1")
+	assert.ErrorContains(t, runConform(o), "scenarios folder")
+}
+
+func TestRunConformUnreachableTargetFailsWithoutHanging(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
+	var out bytes.Buffer
+	o := conformOpts(dir, &out, addr)
+	o.Retries = 1
+	err = runConform(o)
+	require.Error(t, err)
+	assert.Contains(t, out.String(), "(1 retries: connection main refused)")
+}
+
+func TestRunConformUpdateNeedsFiles(t *testing.T) {
+	var out bytes.Buffer
+	o := conformOpts("", &out, "127.0.0.1:1")
+	o.Update = true
+	// The test runs in cmd/europi-http, where there is no testdata/scenarios.
+	assert.ErrorContains(t, runConform(o), "--update needs the scenario files on disk")
+}
+
+func TestRunConformFirmware(t *testing.T) {
+	fw := upstream.FirmwareFromEnv(t)
+	var out bytes.Buffer
+	o := conformOpts("", &out)
+	o.Firmwares, o.Run = []string{fw}, "^(get/(text|json)|robust/connect-close)$"
+	require.NoError(t, runConform(o), out.String())
+	assert.Contains(t, out.String(), "== upstream-python3 on 127.0.0.1:")
+	assert.Contains(t, out.String(), "ok upstream-python3: 3 scenarios: 3 passed")
+
+	o.Firmwares = []string{t.TempDir()}
+	out.Reset()
+	err := runConform(o)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "did not start")
+	assert.Contains(t, err.Error(), "is not a EuroPi checkout")
+}
+
+func TestEscapeText(t *testing.T) {
+	assert.Equal(t, "BrokenPipeError: write: broken pipe", escapeText(fmt.Errorf("write: %w", syscall.EPIPE)))
+	assert.Equal(t, "ConnectionResetError: read: connection reset by peer", escapeText(fmt.Errorf("read: %w", syscall.ECONNRESET)))
+	assert.Equal(t, "OSError: boom", escapeText(errors.New("boom")))
+
+	l := newEscapeLog()
+	l.record(server.RequestLog{Outcome: "send failed", Err: syscall.EPIPE})
+	l.record(server.RequestLog{Outcome: "script stopped", Err: syscall.EPIPE})
+	assert.Equal(t, []string{"BrokenPipeError: broken pipe"}, l.Escapes())
+	got, err := l.WaitEscapes(t.Context(), 1)
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+}

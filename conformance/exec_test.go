@@ -1,0 +1,149 @@
+package conformance
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
+)
+
+// steps builds a scenario around step lines, with a base [expect] for each
+// connection named.
+func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *Scenario {
+	t.Helper()
+	text := "[scenario]\ndescription \"d\"\nrule routes \"r\"\n"
+	if timeout != "" {
+		text += "timeout " + timeout + "\n"
+	}
+	text += "[steps]\n" + lines(stepLines...)
+	for _, c := range conns {
+		if c == MainConn {
+			text += "[expect]\n"
+		} else {
+			text += "[expect " + c + "]\n"
+		}
+	}
+	return mustParse(t, "exec/x", text)
+}
+
+func TestExecuteEnds(t *testing.T) {
+	tests := []struct {
+		name   string
+		handle func(c *net.TCPConn)
+		steps  []string
+		data   string
+		end    End
+	}{
+		{"fin", canned(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, EndFIN},
+		{"rst after data", resetting(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, EndRST},
+		{"rst without data", resetting(""), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, "", EndRST},
+		{"timeout", silent, []string{"connect"}, "", EndTimeout},
+		{"client close", silent, []string{"connect", "close"}, "", EndClosed},
+		{"client reset", silent, []string{"connect", "reset"}, "", EndClosed},
+		{"half-close then answer", echoing, []string{`send "hi"`, "shutdown"}, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nhi", EndFIN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := serveFake(t, tt.handle)
+			s := steps(t, "200ms", []string{MainConn}, tt.steps...)
+			c := execute(t.Context(), addr, s, 200*time.Millisecond)
+			require.Len(t, c.Conns, 1)
+			assert.Equal(t, tt.data, string(c.Conns[0].Data))
+			assert.Equal(t, tt.end, c.Conns[0].End, "err: %s", c.Conns[0].Err)
+			assert.Empty(t, c.StepErrors)
+		})
+	}
+}
+
+func TestExecuteRefused(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	s := steps(t, "", []string{MainConn}, `send "x"`, "shutdown")
+	c := execute(t.Context(), addr, s, time.Second)
+	require.Len(t, c.Conns, 1)
+	assert.Equal(t, EndRefused, c.Conns[0].End)
+	assert.Contains(t, c.Conns[0].Err, "refused")
+	assert.Empty(t, c.StepErrors, "steps on a connection that never opened are not run")
+}
+
+func TestExecuteKeepsSegmentsAndTiming(t *testing.T) {
+	// The fake writes the head and the body in two writes with a pause, as
+	// upstream's two send() calls; the capture keeps both chunks in order.
+	gap := 50 * time.Millisecond
+	addr := serveFake(t, func(c *net.TCPConn) {
+		readRequest(c)
+		_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n"))
+		timer := time.NewTimer(gap)
+		<-timer.C
+		_, _ = c.Write([]byte("body"))
+		_ = c.Close()
+	})
+	s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`)
+	c := execute(t.Context(), addr, s, time.Second)
+	cc := c.Conns[0]
+	assert.Equal(t, "HTTP/1.0 200 OK\r\n\r\nbody", string(cc.Data))
+	require.Len(t, cc.Chunks, 2)
+	assert.Equal(t, "body", string(cc.Chunks[1].Data))
+	assert.GreaterOrEqual(t, cc.Chunks[1].At-cc.Chunks[0].At, gap)
+}
+
+func TestExecuteSplitSegmentsReachServerApart(t *testing.T) {
+	// A server that reads once, like upstream, sees only the first segment
+	// when the second comes after a wait.
+	got := make(chan string, 1)
+	addr := serveFake(t, func(c *net.TCPConn) {
+		got <- string(readRequest(c))
+		_, _ = c.Write([]byte("ok"))
+		_ = c.Close()
+	})
+	s := steps(t, "", []string{MainConn}, `send "GET /te"`, "wait 100ms", `send may-fail "xt\r\n\r\n"`)
+	c := execute(t.Context(), addr, s, time.Second)
+	assert.Equal(t, "GET /te", <-got)
+	assert.Equal(t, "ok", string(c.Conns[0].Data))
+	assert.Equal(t, EndFIN, c.Conns[0].End)
+}
+
+func TestExecuteMarksSeeStalledConnections(t *testing.T) {
+	// One connection at a time: the second client gets nothing while the
+	// first stays silent, and is answered once the first has been served.
+	addr := serveFake(t, echoing)
+	s := steps(t, "1s", []string{"first", "second"},
+		"connect first", `send second "two"`, "wait 100ms", "mark stalled",
+		`send first "one"`, "await first", "await second", "mark done")
+	c := execute(t.Context(), addr, s, time.Second)
+	require.Len(t, c.Conns, 2)
+	assert.Equal(t, 0, c.Marks["stalled"]["second"])
+	assert.Equal(t, 0, c.Marks["stalled"]["first"])
+	assert.Positive(t, c.Marks["done"]["second"])
+	assert.Contains(t, string(c.Conns[0].Data), "one")
+	assert.Contains(t, string(c.Conns[1].Data), "two")
+}
+
+func TestExecuteWriteErrorIsRecorded(t *testing.T) {
+	addr := serveFake(t, resetting(""))
+	// The second send goes to a connection the server has reset; the
+	// deadline keeps it from hanging, and the error is a step error.
+	s := steps(t, "", []string{MainConn}, `send "a"`, "await", `send "b"`)
+	c := execute(t.Context(), addr, s, time.Second)
+	require.Len(t, c.StepErrors, 1)
+	assert.Equal(t, 2, c.StepErrors[0].Index)
+	assert.Contains(t, c.StepErrors[0].Err, "send")
+}
+
+func TestExecuteStopsWithContext(t *testing.T) {
+	addr := serveFake(t, silent)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	s := steps(t, "", []string{MainConn}, "connect", "wait 10s")
+	start := time.Now()
+	c := execute(ctx, addr, s, 10*time.Second)
+	assert.Less(t, time.Since(start), 5*time.Second, "the context bounds the run")
+	assert.Equal(t, EndClosed, c.Conns[0].End)
+}

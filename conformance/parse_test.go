@@ -1,0 +1,190 @@
+package conformance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// full uses every keyword of the format.
+var full = lines(
+	"# top comment",
+	"[scenario]",
+	`description "every keyword"`,
+	"# why this rule",
+	`rule behaviour "Only the first read is seen"`,
+	`rule routes "r2"`,
+	"timeout 300ms",
+	"",
+	"[steps]",
+	"connect a",
+	`send "GET / HTTP/1.0\r\n" "x"*3`,
+	`    "\x00\xff\r\n"`,
+	`send b may-fail "\r\n"`,
+	"wait 100ms",
+	"mark m1",
+	"shutdown",
+	"await",
+	"close a",
+	"reset b",
+	"",
+	"[expect]",
+	`status "HTTP/1.0 200 OK\r\n"`,
+	`header "Content-type: text/plain\r\n"`,
+	`header "charset=utf-8\r\n"`,
+	`body "a\n"`,
+	`    "b"`,
+	"end fin rst",
+	"at m1 0",
+	"",
+	"[expect a]",
+	`raw ""`,
+	"end closed",
+	"",
+	"[expect b]",
+	`json "{\"a\": 1}"`,
+	`error-page 418 "I'm a teapot"`,
+	`message-like "^x$"`,
+	"length 3",
+	`prefix "a"`,
+	`suffix "c"`,
+	"end timeout",
+	"",
+	"# override",
+	"[expect b when micropython pico-w]",
+	`difference "because"`,
+	`rule api "r3"`,
+	`message "m"`,
+	"",
+	"[device]",
+	"escapes 1",
+	`escape-like "^OSError"`,
+	"",
+	"# trailer",
+)
+
+func TestParseFull(t *testing.T) {
+	s := mustParse(t, "area/full", full)
+	assert.Equal(t, "area/full", s.ID)
+	assert.Equal(t, []string{"top comment"}, s.Comment)
+	assert.Equal(t, "every keyword", s.Description)
+	require.Len(t, s.Rules, 2)
+	assert.Equal(t, Rule{Source: "behaviour", Text: "Only the first read is seen", Comment: []string{"why this rule"}, Line: 5}, s.Rules[0])
+	assert.Equal(t, 300*time.Millisecond, s.Timeout)
+
+	require.Len(t, s.Steps, 9)
+	assert.Equal(t, Step{Kind: StepConnect, Conn: "a", Line: 10}, s.Steps[0])
+	assert.Equal(t, MainConn, s.Steps[1].Conn)
+	assert.Equal(t, "GET / HTTP/1.0\r\nxxx\x00\xff\r\n", string(s.Steps[1].Data.Value()))
+	assert.Equal(t, []Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, s.Steps[1].Data.Parts)
+	assert.True(t, s.Steps[2].MayFail)
+	assert.Equal(t, "b", s.Steps[2].Conn)
+	assert.Equal(t, 100*time.Millisecond, s.Steps[3].Wait)
+	assert.Equal(t, "m1", s.Steps[4].Mark)
+	assert.Equal(t, StepReset, s.Steps[8].Kind)
+
+	require.Len(t, s.Sections, 5)
+	main := s.Sections[0]
+	assert.Equal(t, "expect", main.Header())
+	assert.Equal(t, []End{EndFIN, EndRST}, main.Clauses[4].Ends)
+	assert.Equal(t, "a\nb", string(main.Clauses[3].Bytes.Value()))
+	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 28}, main.Clauses[5])
+	b := s.Sections[2]
+	assert.Equal(t, 418, b.Clauses[1].N)
+	assert.Equal(t, "I'm a teapot", b.Clauses[1].Text)
+	over := s.Sections[3]
+	assert.Equal(t, "expect b when micropython pico-w", over.Header())
+	assert.Equal(t, []string{"override"}, over.Comment)
+	assert.Equal(t, "because", over.Difference)
+	assert.Equal(t, SectionDevice, s.Sections[4].Kind)
+	assert.Equal(t, []string{"trailer"}, s.Trailer)
+}
+
+func TestParseErrors(t *testing.T) {
+	head := minimal
+	tests := []struct {
+		name string
+		text string
+		line int
+		want string
+	}{
+		{"empty file", "", 0, "no description"},
+		{"no scenario header", "description \"x\"\n", 1, "before the first section"},
+		{"wrong first section", "[steps]\n", 1, "must start with [scenario]"},
+		{"unknown section", "[scenario]\n[nope]\n", 2, "unknown section [nope]"},
+		{"sections out of order", "[scenario]\n[expect]\n[steps]\n", 3, "[steps] after [expect]"},
+		{"second scenario", "[scenario]\n[scenario]\n", 2, "a second [scenario]"},
+		{"unterminated header", "[scenario\n", 1, "does not end with ]"},
+		{"unknown scenario keyword", "[scenario]\nname \"x\"\n", 2, "unknown [scenario] keyword"},
+		{"description not quoted", "[scenario]\ndescription x\n", 2, "want the description as a quoted string"},
+		{"unknown rule source", "[scenario]\nrule wiki \"x\"\n", 2, `unknown source "wiki"`},
+		{"bad timeout", "[scenario]\ntimeout soon\n", 2, "not a positive duration"},
+		{"no rule", "[scenario]\ndescription \"d\"\n[steps]\nconnect\n[expect]\n", 0, "no rule"},
+		{"no steps", "[scenario]\ndescription \"d\"\nrule routes \"r\"\n[steps]\n", 0, "no [steps]"},
+		{"unknown step", head + "jump\n", 7, `unknown step "jump"`},
+		{"send without bytes", head + "send\n", 7, "want a quoted byte string"},
+		{"flag after bytes", head + "send \"x\" may-fail\n", 7, "flags go before it"},
+		{"unterminated string", head + "send \"x\n", 7, "unterminated string"},
+		{"bad escape", head + "send \"\\q\"\n", 7, "bad string"},
+		{"trailing comment", head + "send \"x\" # no\n", 7, "comment must be on its own line"},
+		{"repeat too big", head + "send \"x\"*99999999\n", 7, "repeat count"},
+		{"bad wait", head + "wait -1s\n", 7, "not a positive duration"},
+		{"bad connection name", head + "close B\n", 7, "bad connection name"},
+		{"dangling continuation", head + "wait 1ms\n    \"x\"\n", 8, "does not continue a byte string"},
+		{"word in continuation", head + "    x\n", 7, "only quoted strings"},
+		{"send after close", head + "close\nsend \"x\"\n[expect]\nend fin\n", 8, "after the connection was closed"},
+		{"connect twice", head + "connect\n", 7, "already open"},
+		{"no base expect", head, 0, "connection main has no base [expect] section"},
+		{"expect for unused conn", head + "[expect]\n[expect b]\n", 8, "no step uses connection b"},
+		{"two base expects", head + "[expect]\n[expect]\n", 8, "a second base [expect]"},
+		{"empty override", head + "[expect]\n[expect when cpython]\n", 8, "overrides nothing"},
+		{"difference in base", head + "[expect]\ndifference \"x\"\n", 8, "belongs in an override"},
+		{"bad when", head + "[expect when]\n", 7, "want [expect when LABEL...]"},
+		{"bad label", head + "[expect when CPython]\n", 7, "bad label name"},
+		{"device clause in expect", head + "[expect]\nescapes 1\n", 8, "belongs in a [device] section"},
+		{"expect clause in device", head + "[expect]\n[device]\nstatus \"x\"\n", 9, "unknown [device] keyword"},
+		{"unknown clause", head + "[expect]\nheaders \"x\"\n", 8, `unknown [expect] keyword "headers"`},
+		{"invalid json", head + "[expect]\njson \"{\"\n", 8, "not valid JSON"},
+		{"invalid regexp", head + "[expect]\nmessage-like \"(\"\n", 8, "missing closing )"},
+		{"bad code", head + "[expect]\nerror-page 42 \"x\"\n", 8, "not three digits"},
+		{"unknown end", head + "[expect]\nend eof\n", 8, `unknown end "eof"`},
+		{"no end", head + "[expect]\nend\n", 8, "want one or more"},
+		{"unknown mark", head + "[expect]\nat m 0\n", 8, `no step sets mark "m"`},
+		{"duplicate clause", head + "[expect]\nstatus \"a\"\nstatus \"b\"\n", 9, "states status twice"},
+		{"message and message-like", head + "[expect]\nmessage \"a\"\nmessage-like \"b\"\n", 7, "both message and message-like"},
+		{"negative count", head + "[expect]\nlength -1\n", 8, "not a whole number"},
+		{"extra argument", head + "[expect]\nlength 1 2\n", 8, `unexpected "2"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x/y", []byte(tt.text))
+			require.Error(t, err)
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.line, pe.Line, "line of %q", err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Contains(t, err.Error(), "x/y.scenario")
+		})
+	}
+}
+
+func TestLexLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want []token
+	}{
+		{`send "a b"*2 x`, []token{{text: "send"}, {quoted: true, text: "a b", repeat: 2}, {text: "x"}}},
+		{"raw `a\\r`", []token{{text: "raw"}, {quoted: true, text: `a\r`}}},
+		{`body "\"\\"`, []token{{text: "body"}, {quoted: true, text: `"\`}}},
+		{"end fin\r", []token{{text: "end"}, {text: "fin"}}},
+	}
+	for _, tt := range tests {
+		got, err := lexLine(tt.line)
+		require.NoError(t, err, tt.line)
+		assert.Equal(t, tt.want, got, tt.line)
+	}
+	_, err := lexLine(`body "a"b`)
+	assert.ErrorContains(t, err, "want a space after a string")
+}

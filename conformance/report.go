@@ -1,0 +1,126 @@
+package conformance
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Summary counts the outcomes of one target's run.
+type Summary struct {
+	// Total is the number of scenarios run or skipped.
+	Total int `json:"total"`
+	// Passed, Differences, Failed and Skipped count the statuses.
+	Passed      int `json:"passed"`
+	Differences int `json:"expected_differences"`
+	Failed      int `json:"failed"`
+	Skipped     int `json:"skipped"`
+	// Retries counts retried attempts over all scenarios.
+	Retries int `json:"retries"`
+	// Duration is the sum of the scenarios' durations.
+	Duration time.Duration `json:"-"`
+}
+
+// Summarize counts results.
+func Summarize(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		s.Total++
+		s.Retries += r.Retries
+		s.Duration += r.Duration
+		switch r.Status {
+		case StatusPass:
+			s.Passed++
+		case StatusDifference:
+			s.Differences++
+		case StatusFail:
+			s.Failed++
+		case StatusSkip:
+			s.Skipped++
+		}
+	}
+	return s
+}
+
+// OK reports whether the run may exit 0: nothing failed.
+func (s Summary) OK() bool { return s.Failed == 0 }
+
+// String renders the counts in one line.
+func (s Summary) String() string {
+	return fmt.Sprintf("%d scenarios: %d passed, %d expected differences, %d failed, %d skipped; %d retries; %s",
+		s.Total, s.Passed, s.Differences, s.Failed, s.Skipped, s.Retries, s.Duration.Round(time.Millisecond))
+}
+
+// TextReport writes one line per scenario as it finishes, the details of
+// every failure, and a summary line per target.
+type TextReport struct {
+	// W gets the report.
+	W io.Writer
+	// Verbose adds notes and declared differences for passing scenarios.
+	Verbose bool
+	// ShowTarget starts each line with the target's name, for runs
+	// against several targets.
+	ShowTarget bool
+}
+
+// statusWord is the fixed-width word a result line starts with.
+func statusWord(s Status) string {
+	switch s {
+	case StatusPass:
+		return "pass "
+	case StatusDifference:
+		return "xdiff"
+	case StatusSkip:
+		return "skip "
+	}
+	return "FAIL "
+}
+
+// Result writes one result: its line, then for a failure each failed
+// expectation with expected and actual bytes side by side.
+func (t *TextReport) Result(r Result) {
+	line := fmt.Sprintf("%s %-40s %8s", statusWord(r.Status), r.ID, r.Duration.Round(time.Millisecond))
+	if t.ShowTarget {
+		line = fmt.Sprintf("%-12s %s", r.Target, line)
+	}
+	if r.Retries > 0 {
+		line += fmt.Sprintf("  (%d retries: %s)", r.Retries, strings.Join(r.RetryReasons, "; "))
+	}
+	fmt.Fprintln(t.W, line)
+	indent := "      "
+	if r.Status == StatusDifference && t.Verbose {
+		for _, d := range r.Differences {
+			fmt.Fprintln(t.W, indent+"expected difference: "+d)
+		}
+	}
+	if r.Status == StatusSkip || t.Verbose || r.Status == StatusFail {
+		for _, n := range r.Notes {
+			fmt.Fprintln(t.W, indent+"note: "+n)
+		}
+	}
+	if r.Status != StatusFail {
+		return
+	}
+	if r.Scenario != nil {
+		fmt.Fprintln(t.W, indent+r.Scenario.Description)
+		for _, rule := range r.Scenario.Rules {
+			fmt.Fprintf(t.W, "%srule (%s): %s\n", indent, rule.Source, rule.Text)
+		}
+	}
+	for _, f := range r.Failures {
+		for _, l := range strings.Split(strings.TrimRight(f.Explain(), "\n"), "\n") {
+			fmt.Fprintln(t.W, indent+l)
+		}
+	}
+}
+
+// Summary writes a target's summary line.
+func (t *TextReport) Summary(target string, results []Result) {
+	s := Summarize(results)
+	verdict := "ok"
+	if !s.OK() {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(t.W, "%s %s: %s\n", verdict, target, s)
+}

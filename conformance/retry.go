@@ -1,0 +1,74 @@
+package conformance
+
+import (
+	"fmt"
+	"time"
+)
+
+// RetryPolicy says when a failed attempt is run again. A device refuses a
+// connection while its accept queue is full and resets one whose data lwIP
+// had not handed over yet; such an attempt says nothing about the
+// implementation, so it is retried after a pause that doubles each time.
+// Every retry is counted in the result and the reports; none is hidden.
+type RetryPolicy struct {
+	// Max is how many times a scenario may be retried after its first
+	// attempt; 0 disables retries.
+	Max int
+	// Backoff is the pause before the first retry.
+	Backoff time.Duration
+	// MaxBackoff caps the pause.
+	MaxBackoff time.Duration
+}
+
+// DefaultRetry is the policy the runner uses unless told otherwise.
+var DefaultRetry = RetryPolicy{Max: 2, Backoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second}
+
+// Delay returns the pause before retry number n (1 for the first retry).
+func (p RetryPolicy) Delay(n int) time.Duration {
+	d := p.Backoff
+	for i := 1; i < n && d < p.MaxBackoff; i++ {
+		d *= 2
+	}
+	if p.MaxBackoff > 0 && d > p.MaxBackoff {
+		d = p.MaxBackoff
+	}
+	return d
+}
+
+// Reason returns why a failed attempt may be retried: a connection that
+// was refused, or one reset before a single byte arrived where the scenario
+// did not expect a reset. It returns "" when the attempt passed or failed
+// for any other reason, and when retry n would exceed Max.
+func (p RetryPolicy) Reason(n int, r *Resolved, c *Capture, failures []Failure) string {
+	if n > p.Max || len(failures) == 0 {
+		return ""
+	}
+	for _, cc := range c.Conns {
+		switch {
+		case cc.End == EndRefused:
+			return fmt.Sprintf("connection %s refused", cc.Name)
+		case cc.End == EndRST && len(cc.Data) == 0 && !expectsReset(r, cc.Name):
+			return fmt.Sprintf("connection %s reset before any byte arrived", cc.Name)
+		}
+	}
+	return ""
+}
+
+// expectsReset reports whether a connection's end clause allows a reset.
+func expectsReset(r *Resolved, conn string) bool {
+	for _, e := range r.Conns {
+		if e.Conn != conn {
+			continue
+		}
+		for _, c := range e.Clauses {
+			if c.Kind == ClauseEnd {
+				for _, end := range c.Ends {
+					if end == EndRST {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,215 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+)
+
+// DefaultTimeout is the idle timeout of every dial, write and read when
+// neither the scenario nor the runner sets one.
+const DefaultTimeout = 2 * time.Second
+
+// probeRequest is sent after a scenario to a target that reports escapes:
+// once the single-threaded server has answered it, every escape the
+// scenario caused has been reported.
+const probeRequest = "GET / HTTP/1.0\r\n\r\n"
+
+// Status is a scenario's outcome on one target.
+type Status string
+
+// The outcomes.
+const (
+	// StatusPass means every expectation held.
+	StatusPass Status = "pass"
+	// StatusDifference means every expectation held, and an override that
+	// declares a difference from the base applied.
+	StatusDifference Status = "xdiff"
+	// StatusFail means an expectation did not hold.
+	StatusFail Status = "fail"
+	// StatusSkip means the scenario was not run on this target (see
+	// Result.Notes).
+	StatusSkip Status = "skip"
+)
+
+// Result is one scenario's outcome on one target.
+type Result struct {
+	// ID is the scenario's ID.
+	ID string
+	// Target is the target's name.
+	Target string
+	// Status is the outcome.
+	Status Status
+	// Differences are the declared differences that applied.
+	Differences []string
+	// Failures are the expectations that did not hold in the last attempt.
+	Failures []Failure
+	// Retries counts the attempts after the first; RetryReasons says why
+	// each was made.
+	Retries      int
+	RetryReasons []string
+	// Duration covers every attempt and pause.
+	Duration time.Duration
+	// Notes are remarks such as checks that could not be made.
+	Notes []string
+	// Scenario, Resolved and Capture are the last attempt's details.
+	Scenario *Scenario
+	Resolved *Resolved
+	Capture  *Capture
+}
+
+// Runner runs scenarios one at a time against a target (a device serves one
+// connection at a time, and scenarios may leave it busy).
+type Runner struct {
+	// Timeout is the idle timeout for scenarios that set none; 0 means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// Retry says when a failed attempt runs again.
+	Retry RetryPolicy
+	// OnResult, when set, gets each result as soon as it is known.
+	OnResult func(Result)
+}
+
+// Run runs the scenarios in order and returns their results. It stops
+// early, with the results so far, when ctx ends.
+func (r *Runner) Run(ctx context.Context, t Target, scenarios []*Scenario) []Result {
+	out := make([]Result, 0, len(scenarios))
+	for _, s := range scenarios {
+		if ctx.Err() != nil {
+			break
+		}
+		res := r.RunScenario(ctx, t, s)
+		out = append(out, res)
+		if r.OnResult != nil {
+			r.OnResult(res)
+		}
+	}
+	return out
+}
+
+// expectedEscapes returns the escape count the resolved [device] clauses
+// expect (0 without one).
+func expectedEscapes(res *Resolved) int {
+	for _, ef := range res.Device {
+		if ef.Kind == ClauseEscapes {
+			return ef.N
+		}
+	}
+	return 0
+}
+
+// RunScenario runs one scenario against a target, retrying as the policy
+// allows.
+func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result {
+	start := time.Now()
+	resolved := Resolve(s, t.Labels)
+	res := Result{ID: s.ID, Target: t.Name, Scenario: s, Resolved: resolved, Differences: resolved.Differences}
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = r.Timeout
+	}
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	stops := expectedEscapes(resolved)
+	if stops > 0 && t.Escapes == nil {
+		if !t.KeepsServing {
+			res.Status = StatusSkip
+			res.Notes = append(res.Notes, fmt.Sprintf("not run: the device script would stop here (%d escape(s) from check_requests()), and %s cannot report it", stops, t.Name))
+			res.Duration = time.Since(start)
+			return res
+		}
+		res.Notes = append(res.Notes, "the device script would stop here; this target cannot report escapes, so that is not checked")
+	}
+
+	for attempt := 1; ; attempt++ {
+		before := 0
+		if t.Escapes != nil {
+			before = len(t.Escapes.Escapes())
+		}
+		capture := execute(ctx, t.Addr, s, timeout)
+		var failures []Failure
+		if t.Escapes != nil {
+			if f := collectEscapes(ctx, t, capture, before, stops, timeout); f != nil {
+				failures = append(failures, *f)
+			}
+		}
+		failures = append(failures, Check(resolved, capture)...)
+		res.Capture, res.Failures = capture, failures
+
+		reason := r.Retry.Reason(attempt, resolved, capture, failures)
+		if reason == "" || ctx.Err() != nil {
+			break
+		}
+		res.Retries++
+		res.RetryReasons = append(res.RetryReasons, reason)
+		pause := time.NewTimer(r.Retry.Delay(attempt))
+		select {
+		case <-pause.C:
+		case <-ctx.Done():
+			pause.Stop()
+		}
+	}
+
+	switch {
+	case len(res.Failures) > 0:
+		res.Status = StatusFail
+	case len(res.Differences) > 0:
+		res.Status = StatusDifference
+	default:
+		res.Status = StatusPass
+	}
+	res.Duration = time.Since(start)
+	return res
+}
+
+// collectEscapes fills in the escapes a scenario caused. It first has the
+// target answer a probe, so every escape from the scenario's connections
+// has been reported, then waits (within timeout) for the expected count.
+// It returns a failure when the target does not answer the probe.
+func collectEscapes(ctx context.Context, t Target, c *Capture, before, want int, timeout time.Duration) *Failure {
+	var probeErr error
+	if err := probe(ctx, t.Addr, timeout); err != nil {
+		probeErr = err
+	}
+	if want > 0 {
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		_, _ = t.Escapes.WaitEscapes(wctx, before+want)
+		cancel()
+	}
+	all := t.Escapes.Escapes()
+	c.Escapes = append([]string{}, all[min(before, len(all)):]...)
+	c.EscapesKnown = true
+	if probeErr != nil {
+		return &Failure{Section: "device", What: "probe", Offset: -1,
+			Detail: fmt.Sprintf("the target did not answer %q after the scenario: %v", probeRequest, probeErr)}
+	}
+	return nil
+}
+
+// probe sends probeRequest and reads the answer to its end.
+func probe(ctx context.Context, addr string, timeout time.Duration) error {
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(conn, probeRequest); err != nil {
+		return err
+	}
+	n, err := io.Copy(io.Discard, conn)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errors.New("no bytes before the close")
+	}
+	return nil
+}

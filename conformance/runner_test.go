@@ -1,0 +1,196 @@
+package conformance
+
+import (
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
+)
+
+// textScenario expects okText for GET /text.
+const textScenario = "[scenario]\ndescription \"d\"\nrule routes \"r\"\n[steps]\nsend \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n" +
+	"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\nbody \"plain text from EuroPi\\n\"\nend fin\n"
+
+func TestRetryPolicyDelay(t *testing.T) {
+	p := RetryPolicy{Max: 5, Backoff: 100 * time.Millisecond, MaxBackoff: time.Second}
+	var got []time.Duration
+	for n := 1; n <= 6; n++ {
+		got = append(got, p.Delay(n))
+	}
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second}, got)
+}
+
+func TestRetryPolicyReason(t *testing.T) {
+	s := mustParse(t, "r/x", textScenario)
+	rstOK := mustParse(t, "r/y", minimal+"[expect]\nend rst\n")
+	failing := []Failure{{What: "status"}}
+	tests := []struct {
+		name     string
+		s        *Scenario
+		n        int
+		cc       ConnCapture
+		failures []Failure
+		want     string
+	}{
+		{"refused", s, 1, ConnCapture{Name: MainConn, End: EndRefused}, failing, "connection main refused"},
+		{"reset before a byte", s, 1, ConnCapture{Name: MainConn, End: EndRST}, failing, "connection main reset before any byte arrived"},
+		{"reset after bytes is an answer", s, 1, ConnCapture{Name: MainConn, End: EndRST, Data: []byte("x")}, failing, ""},
+		{"reset expected", rstOK, 1, ConnCapture{Name: MainConn, End: EndRST}, failing, ""},
+		{"passed", s, 1, ConnCapture{Name: MainConn, End: EndRefused}, nil, ""},
+		{"other failure", s, 1, ConnCapture{Name: MainConn, End: EndFIN}, failing, ""},
+		{"out of retries", s, 3, ConnCapture{Name: MainConn, End: EndRefused}, failing, ""},
+	}
+	p := RetryPolicy{Max: 2}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cc := tt.cc
+			got := p.Reason(tt.n, Resolve(tt.s, nil), &Capture{Conns: []*ConnCapture{&cc}}, tt.failures)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestRunnerRetriesAResetAndCountsIt(t *testing.T) {
+	// Like a Pico W whose lwIP had not handed the request over: the first
+	// connection is reset with nothing, the next one is served.
+	var n atomic.Int32
+	addr := serveFake(t, func(c *net.TCPConn) {
+		if n.Add(1) == 1 {
+			readRequest(c)
+			_ = c.SetLinger(0)
+			_ = c.Close()
+			return
+		}
+		canned(okText)(c)
+	})
+	r := Runner{Retry: RetryPolicy{Max: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond}}
+	res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, mustParse(t, "r/text", textScenario))
+	assert.Equal(t, StatusPass, res.Status, "%v", res.Failures)
+	assert.Equal(t, 1, res.Retries)
+	assert.Equal(t, []string{"connection main reset before any byte arrived"}, res.RetryReasons)
+
+	// Without retries the same device fails, and says why.
+	n.Store(0)
+	r.Retry.Max = 0
+	res = r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, mustParse(t, "r/text", textScenario))
+	assert.Equal(t, StatusFail, res.Status)
+	assert.Zero(t, res.Retries)
+}
+
+func TestRunnerGivesUpAfterMaxRetries(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	r := Runner{Retry: RetryPolicy{Max: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond}}
+	res := r.RunScenario(t.Context(), Target{Name: "gone", Addr: addr}, mustParse(t, "r/text", textScenario))
+	assert.Equal(t, StatusFail, res.Status)
+	assert.Equal(t, 2, res.Retries)
+	require.NotEmpty(t, res.Failures)
+	assert.Equal(t, "connect", res.Failures[0].What)
+}
+
+func TestRunnerStatuses(t *testing.T) {
+	addr := serveFake(t, canned(okText))
+	withDiff := textScenario + "[expect when micropython]\ndifference \"d\"\nend fin\n"
+	tests := []struct {
+		name   string
+		text   string
+		labels []string
+		want   Status
+	}{
+		{"pass", textScenario, nil, StatusPass},
+		{"override without difference", textScenario + "[expect when cpython]\nend fin\n", []string{"cpython"}, StatusPass},
+		{"declared difference", withDiff, []string{"micropython"}, StatusDifference},
+		{"difference for other labels", withDiff, []string{"cpython"}, StatusPass},
+		{"fail", textScenario + "[expect when cpython]\nend rst\n", []string{"cpython"}, StatusFail},
+	}
+	var r Runner
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr, Labels: tt.labels}, mustParse(t, "r/x", tt.text))
+			assert.Equal(t, tt.want, res.Status, "%v", res.Failures)
+		})
+	}
+}
+
+func TestRunnerEscapes(t *testing.T) {
+	stops := textScenario + "[device]\nescapes 1\nescape-like \"^BrokenPipeError\"\n"
+	tests := []struct {
+		name    string
+		text    string
+		target  func(addr string, esc *fakeEscapes) Target
+		escape  string // what the fake reports per served request ("" for none)
+		want    Status
+		failing []string
+	}{
+		{"reported as expected", stops, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+			"BrokenPipeError: [Errno 32] Broken pipe", StatusPass, nil},
+		{"unexpected escape", textScenario, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+			"BrokenPipeError: [Errno 32] Broken pipe", StatusFail, []string{"escapes"}},
+		{"wrong kind of escape", stops, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+			"KeyError: 201", StatusFail, []string{"escape-like"}},
+		{"skipped on a bare device", stops, func(a string, _ *fakeEscapes) Target { return Target{Name: "pico", Addr: a} },
+			"", StatusSkip, nil},
+		{"run where serving goes on", stops, func(a string, _ *fakeEscapes) Target { return Target{Name: "emu", Addr: a, KeepsServing: true} },
+			"", StatusPass, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			esc := newFakeEscapes()
+			var served atomic.Int32
+			addr := serveFake(t, func(c *net.TCPConn) {
+				// Only the scenario's own request escapes, not the probe.
+				if served.Add(1) == 1 && tt.escape != "" {
+					esc.add(tt.escape)
+				}
+				canned(okText)(c)
+			})
+			r := Runner{Timeout: time.Second}
+			res := r.RunScenario(t.Context(), tt.target(addr, esc), mustParse(t, "r/x", tt.text))
+			assert.Equal(t, tt.want, res.Status, "%v", res.Failures)
+			var whats []string
+			for _, f := range res.Failures {
+				whats = append(whats, f.What)
+			}
+			assert.Equal(t, tt.failing, whats)
+			if tt.want == StatusSkip {
+				assert.Equal(t, int32(0), served.Load(), "a skipped scenario sends nothing")
+				assert.NotEmpty(t, res.Notes)
+			}
+		})
+	}
+}
+
+func TestRunnerProbeFailure(t *testing.T) {
+	// A target that answers the scenario and then never again: the probe
+	// that collects escapes fails, and says so.
+	var n atomic.Int32
+	addr := serveFake(t, func(c *net.TCPConn) {
+		if n.Add(1) == 1 {
+			canned(okText)(c)
+			return
+		}
+		_ = c.Close()
+	})
+	r := Runner{Timeout: 500 * time.Millisecond}
+	res := r.RunScenario(t.Context(), Target{Name: "u", Addr: addr, Escapes: newFakeEscapes()}, mustParse(t, "r/x", textScenario))
+	require.Equal(t, StatusFail, res.Status)
+	assert.Equal(t, "probe", res.Failures[0].What)
+}
+
+func TestRunnerRunReportsEachResult(t *testing.T) {
+	addr := serveFake(t, canned(okText))
+	var seen []string
+	r := Runner{OnResult: func(res Result) { seen = append(seen, res.ID+"="+string(res.Status)) }}
+	a := mustParse(t, "a/one", textScenario)
+	b := mustParse(t, "b/two", textScenario+"[expect when x]\nend rst\n")
+	results := r.Run(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"x"}}, []*Scenario{a, b})
+	require.Len(t, results, 2)
+	assert.Equal(t, []string{"a/one=pass", "b/two=fail"}, seen)
+}

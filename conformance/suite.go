@@ -1,0 +1,90 @@
+package conformance
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// suiteConfig is what Options set for Run.
+type suiteConfig struct {
+	scenarios []*Scenario
+	pattern   string
+	runner    Runner
+}
+
+// Option configures Run.
+type Option func(*suiteConfig)
+
+// WithScenarios runs these scenarios instead of the embedded default set.
+func WithScenarios(s []*Scenario) Option { return func(c *suiteConfig) { c.scenarios = s } }
+
+// WithPattern runs only the scenarios whose ID matches the regular
+// expression (as Select does).
+func WithPattern(p string) Option { return func(c *suiteConfig) { c.pattern = p } }
+
+// WithTimeout sets the idle timeout for scenarios that set none.
+func WithTimeout(d time.Duration) Option { return func(c *suiteConfig) { c.runner.Timeout = d } }
+
+// WithRetry sets the retry policy (DefaultRetry otherwise).
+func WithRetry(p RetryPolicy) Option { return func(c *suiteConfig) { c.runner.Retry = p } }
+
+// Run is the conformance suite for go test, in the manner of
+// golang.org/x/net/nettest's TestConn: an implementation's test calls it
+// with a factory for its target. newTarget is called once, before any
+// scenario; it registers its own cleanup with t.Cleanup (stopping a
+// process, closing a listener). Each scenario then runs, one at a time, as
+// a subtest named by its ID, so `go test -run 'Suite/get/'` selects by ID.
+// A failing scenario reports each failed expectation with its expected and
+// actual bytes; an expected difference passes and logs which.
+func Run(t *testing.T, newTarget func(t *testing.T) Target, opts ...Option) {
+	t.Helper()
+	cfg := suiteConfig{runner: Runner{Retry: DefaultRetry}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	scenarios := cfg.scenarios
+	if scenarios == nil {
+		var err error
+		if scenarios, err = Default(); err != nil {
+			t.Fatalf("loading the embedded scenarios: %v", err)
+		}
+	}
+	scenarios, err := Select(scenarios, cfg.pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := newTarget(t)
+	if err := target.Check(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, s := range scenarios {
+		t.Run(s.ID, func(t *testing.T) {
+			runOne(ctx, t, &cfg.runner, target, s)
+		})
+	}
+}
+
+// runOne runs one scenario as a subtest and reports its outcome.
+func runOne(ctx context.Context, t *testing.T, r *Runner, target Target, s *Scenario) {
+	res := r.RunScenario(ctx, target, s)
+	for i, reason := range res.RetryReasons {
+		t.Logf("retry %d: %s", i+1, reason)
+	}
+	for _, n := range res.Notes {
+		t.Log(n)
+	}
+	switch res.Status {
+	case StatusSkip:
+		t.Skip(strings.Join(res.Notes, "; "))
+	case StatusDifference:
+		t.Logf("expected difference: %s", strings.Join(res.Differences, "; "))
+	case StatusFail:
+		t.Errorf("%s: %s", s.ID, s.Description)
+		for _, f := range res.Failures {
+			t.Error(f.Explain())
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package conformance
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunSuiteAgainstAFakeTarget(t *testing.T) {
+	addr := serveFake(t, canned(okText))
+	calls := 0
+	scenarios := []*Scenario{
+		mustParse(t, "get/text", textScenario),
+		mustParse(t, "get/text-again", textScenario),
+		mustParse(t, "other/skipped", textScenario+"[device]\nescapes 1\n"),
+	}
+	Run(t, func(t *testing.T) Target {
+		calls++
+		return Target{Name: "fake", Addr: addr}
+	}, WithScenarios(scenarios), WithPattern("^(get|other)/"), WithTimeout(DefaultTimeout), WithRetry(RetryPolicy{}))
+	assert.Equal(t, 1, calls, "the factory runs once for the suite")
+}
+
+func TestLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"s/get/b.scenario":  {Data: []byte(textScenario)},
+		"s/get/a.scenario":  {Data: []byte(textScenario)},
+		"s/README.md":       {Data: []byte("not a scenario")},
+		"bad/x.scenario":    {Data: []byte("[scenario]\nnope\n")},
+		"bad/y.scenario":    {Data: []byte("[steps]\n")},
+		"empty/.gitkeep":    {Data: nil},
+		"s/deep/c.scenario": {Data: []byte(textScenario)},
+	}
+	got, err := Load(fsys, "s")
+	require.NoError(t, err)
+	var ids []string
+	for _, s := range got {
+		ids = append(ids, s.ID)
+	}
+	assert.Equal(t, []string{"deep/c", "get/a", "get/b"}, ids)
+
+	_, err = Load(fsys, "bad")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.scenario:2")
+	assert.Contains(t, err.Error(), "y.scenario:1", "every bad file is reported")
+
+	_, err = Load(fsys, "empty")
+	assert.ErrorContains(t, err, "no .scenario files")
+
+	_, err = LoadDir(t.TempDir() + "/missing")
+	assert.ErrorContains(t, err, "scenarios folder")
+}
+
+func TestSelect(t *testing.T) {
+	all := []*Scenario{{ID: "get/text"}, {ID: "get/json"}, {ID: "errors/teapot"}}
+	tests := []struct {
+		pattern string
+		want    []string
+		err     string
+	}{
+		{"", []string{"get/text", "get/json", "errors/teapot"}, ""},
+		{"^get/", []string{"get/text", "get/json"}, ""},
+		{"teapot|json", []string{"get/json", "errors/teapot"}, ""},
+		{"nothing", nil, "matches no scenario"},
+		{"(", nil, "missing closing"},
+	}
+	for _, tt := range tests {
+		got, err := Select(all, tt.pattern)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err)
+			continue
+		}
+		require.NoError(t, err)
+		var ids []string
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		assert.Equal(t, tt.want, ids, tt.pattern)
+	}
+}
+
+func TestTargetCheck(t *testing.T) {
+	assert.NoError(t, Target{Name: "a", Addr: "127.0.0.1:80", Labels: []string{"pico-w"}}.Check())
+	assert.ErrorContains(t, Target{Addr: "127.0.0.1:80"}.Check(), "no name")
+	assert.ErrorContains(t, Target{Name: "a", Addr: "127.0.0.1"}.Check(), "missing port")
+	assert.ErrorContains(t, Target{Name: "a", Addr: "h:1", Labels: []string{"Pico W"}}.Check(), "bad label")
+}

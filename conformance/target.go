@@ -1,0 +1,57 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"net"
+)
+
+// Target is an implementation under test: an address serving the fixture's
+// routes, and what is known about it.
+type Target struct {
+	// Name identifies the target in reports and the matrix, such as
+	// "emulator" or "upstream-python3".
+	Name string
+	// Addr is the TCP address, "HOST:PORT".
+	Addr string
+	// Labels select the override sections that apply, least specific
+	// first: ["upstream", "cpython"], ["micropython", "pico-w"]. Later
+	// labels win where two overrides state the same group.
+	Labels []string
+	// Escapes, when set, reports exceptions that escaped check_requests():
+	// those that would end the device script. A bare device address cannot
+	// report them, and scenarios' [device] sections are then skipped.
+	Escapes EscapeReporter
+	// KeepsServing says the target serves on after an exception escapes
+	// check_requests() (the emulator does; a device's script dies). A
+	// scenario that would stop the device script runs on a target that
+	// reports escapes or keeps serving, and is skipped on any other.
+	KeepsServing bool
+}
+
+// EscapeReporter is a target that knows when the device script would have
+// died. internal/upstream's Process implements it.
+type EscapeReporter interface {
+	// Escapes returns every escape so far, oldest first.
+	Escapes() []string
+	// WaitEscapes waits until at least n escapes happened in total and
+	// returns them all.
+	WaitEscapes(ctx context.Context, n int) ([]string, error)
+}
+
+// Check reports a target that cannot be run: no name, an address that is
+// not HOST:PORT, or a label that overrides could never name.
+func (t Target) Check() error {
+	if t.Name == "" {
+		return fmt.Errorf("target %s has no name", t.Addr)
+	}
+	if _, _, err := net.SplitHostPort(t.Addr); err != nil {
+		return fmt.Errorf("target %s: address %q: %w", t.Name, t.Addr, err)
+	}
+	for _, l := range t.Labels {
+		if err := checkName("label", l); err != nil {
+			return fmt.Errorf("target %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}

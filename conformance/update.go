@@ -1,0 +1,187 @@
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Change is one expectation --update rewrote.
+type Change struct {
+	// ID is the scenario's ID.
+	ID string
+	// Section is the header of the section changed.
+	Section string
+	// Old and New are the clause lines as written, "" for none.
+	Old, New string
+}
+
+// String renders the change as a small diff.
+func (c Change) String() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s [%s]\n", c.ID, c.Section)
+	for _, l := range strings.Split(strings.TrimSuffix(c.Old, "\n"), "\n") {
+		if l != "" {
+			sb.WriteString("  - " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(c.New, "\n"), "\n") {
+		if l != "" {
+			sb.WriteString("  + " + l + "\n")
+		}
+	}
+	return sb.String()
+}
+
+// clauseText writes clauses as they appear in a file, for Change.
+func clauseText(cs ...Clause) string {
+	var sb strings.Builder
+	for _, c := range cs {
+		writeClause(&sb, c)
+	}
+	return sb.String()
+}
+
+// Update rewrites, in res.Scenario, every clause behind res's failures from
+// what the target actually sent, in the section the clause is written in (a
+// base clause changes the base, an override clause its override). It
+// returns the changes and the failures it could not turn into an
+// expectation: failed steps, regular expressions, and bodies that are not
+// JSON or not an error page.
+func Update(res Result) (changes []Change, left []Failure) {
+	s, c := res.Scenario, res.Capture
+	var headerFails []Failure
+	for _, f := range res.Failures {
+		if f.What == "escapes" && f.ref == nil {
+			sec := &Section{Kind: SectionDevice, Clauses: []Clause{{Kind: ClauseEscapes, N: len(c.Escapes)}}}
+			s.Sections = append(s.Sections, sec)
+			changes = append(changes, Change{ID: s.ID, Section: sec.Header(), New: clauseText(sec.Clauses...)})
+			continue
+		}
+		if !f.Updatable() {
+			left = append(left, f)
+			continue
+		}
+		if f.ref.Kind == ClauseHeader {
+			headerFails = append(headerFails, f)
+			continue
+		}
+		cl := &f.ref.Section.Clauses[f.ref.Index]
+		old := clauseText(*cl)
+		if !updateClause(cl, f, c) {
+			left = append(left, f)
+			continue
+		}
+		changes = append(changes, Change{ID: s.ID, Section: f.ref.Section.Header(), Old: old, New: clauseText(*cl)})
+	}
+	for _, f := range headerFails {
+		changes = append(changes, replaceHeaders(s.ID, f.ref.Section, SplitResponse(connData(c, f.Conn)).Header))
+	}
+	return changes, left
+}
+
+// connData returns the bytes a connection received.
+func connData(c *Capture, conn string) []byte {
+	if cc := findConn(c, conn); cc != nil {
+		return cc.Data
+	}
+	return nil
+}
+
+// updateClause sets one clause from the capture; false when it cannot.
+func updateClause(cl *Clause, f Failure, c *Capture) bool {
+	cc := findConn(c, f.Conn)
+	if cc == nil && cl.Kind != ClauseEscapes {
+		return false
+	}
+	var resp Response
+	if cc != nil {
+		resp = SplitResponse(cc.Data)
+	}
+	switch cl.Kind {
+	case ClauseRaw:
+		cl.Bytes = LinesOf(resp.Raw)
+	case ClauseStatus:
+		cl.Bytes = B(string(resp.Status))
+	case ClauseBody:
+		cl.Bytes = LinesOf(resp.Body)
+	case ClausePrefix:
+		n := min(len(cl.Bytes.Value()), len(resp.Body))
+		cl.Bytes = B(string(resp.Body[:n]))
+	case ClauseSuffix:
+		n := min(len(cl.Bytes.Value()), len(resp.Body))
+		cl.Bytes = B(string(resp.Body[len(resp.Body)-n:]))
+	case ClauseLength:
+		cl.N = len(resp.Body)
+	case ClauseJSON:
+		if _, err := decodeJSON(resp.Body); err != nil {
+			return false
+		}
+		cl.Text = string(resp.Body)
+	case ClauseErrorPage:
+		page := ParseErrorPage(resp.Body)
+		code, text, ok := strings.Cut(page.H2, " ")
+		n, err := strconv.Atoi(code)
+		if !ok || err != nil || n < 100 || n > 999 {
+			return false
+		}
+		cl.N, cl.Text = n, text
+	case ClauseMessage:
+		cl.Bytes = B(ParseErrorPage(resp.Body).Message)
+	case ClauseEnd:
+		switch cc.End {
+		case EndFIN, EndRST, EndTimeout, EndClosed:
+			cl.Ends = []End{cc.End}
+		default:
+			return false
+		}
+	case ClauseAt:
+		cl.N = c.Marks[cl.Mark][f.Conn]
+	case ClauseEscapes:
+		cl.N = len(c.Escapes)
+	default:
+		return false
+	}
+	return true
+}
+
+// replaceHeaders puts the actual header lines in place of a section's
+// header clauses.
+func replaceHeaders(id string, sec *Section, header []byte) Change {
+	var fresh []Clause
+	for _, line := range bytes.SplitAfter(bytes.TrimSuffix(header, crlf), crlf) {
+		if len(line) > 0 {
+			fresh = append(fresh, Clause{Kind: ClauseHeader, Bytes: B(string(line))})
+		}
+	}
+	var out, old []Clause
+	placed := false
+	for _, c := range sec.Clauses {
+		if c.Kind != ClauseHeader {
+			out = append(out, c)
+			continue
+		}
+		old = append(old, c)
+		if !placed && len(fresh) > 0 {
+			// A comment on the first header line stays on the block.
+			fresh[0].Comment = c.Comment
+			out = append(out, fresh...)
+		}
+		placed = true
+	}
+	sec.Clauses = out
+	return Change{ID: id, Section: sec.Header(), Old: clauseText(old...), New: clauseText(fresh...)}
+}
+
+// WriteScenario writes a scenario to dir as ID + FileExt in the canonical
+// layout, creating folders as needed.
+func WriteScenario(dir string, s *Scenario) error {
+	p := filepath.Join(dir, filepath.FromSlash(s.ID)+FileExt)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, Format(s), 0o644)
+}
