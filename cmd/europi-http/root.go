@@ -22,6 +22,8 @@ emulator, a real Pico W, upstream's http_server.py) against recorded scenarios.`
 		NewCmdServe(nil),
 		NewCmdScripts(nil),
 		NewCmdConform(nil),
+		NewCmdProfiles(nil),
+		NewCmdBench(nil),
 		NewCmdVersion(nil),
 	)
 	return root

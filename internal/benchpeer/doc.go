@@ -1,0 +1,18 @@
+// Command benchpeer serves one fixed response, the bytes EuroPi's
+// http_server would send, from one of two Go servers, so that `make bench`
+// can put the emulator's figures beside Go's own:
+//
+//   - nethttp: Go's net/http with keep-alives off, hijacking each
+//     connection to write the malformed header block; the ceiling a Go
+//     server reaches.
+//   - bare: accept, read once, write, close, a goroutine per connection;
+//     the loopback limit.
+//
+// Usage:
+//
+//	go run ./internal/benchpeer -kind nethttp|bare [-listen 127.0.0.1:0] [-response FILE]
+//
+// It prints "benchpeer: KIND serving on http://ADDR/" once it listens and
+// runs until SIGINT or SIGTERM. It listens on loopback only: it exists to be
+// measured on this machine, not to be reached.
+package main

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// defaultResponse is what the peers send without -response: a small page
+// with the device's header block (no colon on the charset line, no
+// Content-Length, the body ends at the close).
+const defaultResponse = "HTTP/1.0 200 OK\r\nContent-type: text/html\r\ncharset=utf-8\r\n\r\n" +
+	"<!DOCTYPE html><html><body><h1>EuroPi</h1></body></html>"
+
+// maxResponseBytes caps the -response file.
+const maxResponseBytes = 1 << 20
+
+// options holds benchpeer's flags.
+type options struct {
+	kind     string
+	listen   string
+	response string // file name; "" means defaultResponse
+}
+
+func main() {
+	opts, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err == nil {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = run(ctx, opts, os.Stdout)
+		stop()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchpeer:", err)
+		os.Exit(1)
+	}
+}
+
+// parseFlags parses the command line, checking the kind and that the
+// listen address is loopback.
+func parseFlags(args []string, errOut io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("benchpeer", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.StringVar(&o.kind, "kind", "", "server to run: nethttp or bare")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on")
+	fs.StringVar(&o.response, "response", "", "file holding the raw response bytes (default: a small EuroPi page)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if _, ok := servers[o.kind]; !ok {
+		return o, fmt.Errorf("-kind %q: want nethttp or bare", o.kind)
+	}
+	host, _, err := net.SplitHostPort(o.listen)
+	if err != nil {
+		return o, fmt.Errorf("-listen %q: %w", o.listen, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return o, fmt.Errorf("-listen %q: benchpeer listens on loopback only (127.0.0.1 or [::1])", o.listen)
+	}
+	return o, nil
+}
+
+// loadResponse returns the bytes to serve.
+func loadResponse(name string) ([]byte, error) {
+	if name == "" {
+		return []byte(defaultResponse), nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxResponseBytes+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case len(b) == 0:
+		return nil, fmt.Errorf("-response %s is empty", name)
+	case len(b) > maxResponseBytes:
+		return nil, fmt.Errorf("-response %s is larger than %d bytes", name, maxResponseBytes)
+	}
+	return b, nil
+}
+
+// run serves until ctx ends.
+func run(ctx context.Context, o options, out io.Writer) error {
+	resp, err := loadResponse(o.response)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "benchpeer: %s serving on http://%s/\n", o.kind, ln.Addr())
+	return servers[o.kind](ctx, ln, resp)
+}

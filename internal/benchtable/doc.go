@@ -1,0 +1,28 @@
+// Command benchtable runs `make bench`'s comparison: the same load, from the
+// same client (internal/loadgen), against each server in its own process,
+// at 1 and at 16 concurrent connections, printing one table of requests/s,
+// p50/p99 latency, peak RSS and the ratios to net/http and to the loopback
+// limit.
+//
+// The servers, each started, measured and stopped in turn:
+//
+//   - emulator: `europi-http serve --no-dashboard` (default profile, the
+//     embedded http_control app), built from ./cmd/europi-http;
+//   - net/http: internal/benchpeer -kind nethttp, Go's net/http with
+//     keep-alives off sending the same bytes, the ceiling a Go server
+//     reaches;
+//   - bare: internal/benchpeer -kind bare, accept-write-close, the loopback
+//     limit;
+//   - upstream: EuroPi's own http_server.py under python3 (through
+//     internal/upstream), when $EUROPI_FIRMWARE names a EuroPi checkout.
+//
+// The emulator's answer to GET / is captured first and becomes every other
+// server's response, so all of them send the same bytes; each server's
+// answer is checked against it. Peak RSS is VmHWM from /proc/PID/status of
+// the server process (for upstream, the python3 process). Everything
+// listens on 127.0.0.1 and each run is bounded by -duration.
+//
+// Usage, from the module root:
+//
+//	go run ./internal/benchtable [-duration 5s] [-conns 1,16] [-servers emulator,nethttp,bare,upstream]
+package main

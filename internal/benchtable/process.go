@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// startTimeout bounds how long a server may take to print its address.
+const startTimeout = 15 * time.Second
+
+// stopGrace is how long a server gets to exit after SIGTERM.
+const stopGrace = 5 * time.Second
+
+// proc is one server process started by benchtable.
+type proc struct {
+	cmd    *exec.Cmd
+	addr   string
+	done   chan struct{} // closed once the process is reaped
+	err    error         // Wait's result, read after done
+	stderr *tail
+}
+
+// startProc runs path with args and waits up to timeout until a line of
+// its stdout matches ready, whose first group is the address it serves on.
+func startProc(path string, args []string, ready *regexp.Regexp, timeout time.Duration) (*proc, error) {
+	cmd := exec.Command(path, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // no orphan if benchtable dies
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{}), stderr: &tail{}}
+	// A server logging every request must never block on a full pipe.
+	cmd.Stderr = p.stderr
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	addrCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addrCh <- m[1]:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case p.addr = <-addrCh:
+		return p, nil
+	case <-p.done:
+		return nil, fmt.Errorf("%s exited before it was ready (%v)%s", path, p.err, p.stderr.suffix())
+	case <-timer.C:
+		_ = p.stop()
+		return nil, fmt.Errorf("%s printed no address within %v%s", path, timeout, p.stderr.suffix())
+	}
+}
+
+// pid returns the process id.
+func (p *proc) pid() int { return p.cmd.Process.Pid }
+
+// stop sends SIGTERM, then SIGKILL after stopGrace, and waits.
+func (p *proc) stop() error {
+	select {
+	case <-p.done:
+		return fmt.Errorf("the process had already exited (%v)%s", p.err, p.stderr.suffix())
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	timer := time.NewTimer(stopGrace)
+	defer timer.Stop()
+	select {
+	case <-p.done:
+		return nil
+	case <-timer.C:
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		return fmt.Errorf("pid %d ignored SIGTERM for %v and was killed", p.pid(), stopGrace)
+	}
+}
+
+// tail keeps the last lines a process wrote, for error messages.
+type tail struct {
+	mu    sync.Mutex
+	lines []string
+	part  []byte
+}
+
+const tailLines = 8
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.part = append(t.part, p...)
+	for {
+		i := bytes.IndexByte(t.part, '\n')
+		if i < 0 {
+			break
+		}
+		t.lines = append(t.lines, string(t.part[:i]))
+		t.part = t.part[i+1:]
+		if len(t.lines) > tailLines {
+			t.lines = t.lines[len(t.lines)-tailLines:]
+		}
+	}
+	if len(t.part) > 4096 {
+		t.part = t.part[:0] // a line this long is noise, not a diagnosis
+	}
+	return len(p), nil
+}
+
+// suffix returns ": " and the last lines, or "" when there are none.
+func (t *tail) suffix() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.lines) == 0 {
+		return ""
+	}
+	return ":\n  " + strings.Join(t.lines, "\n  ")
+}
+
+// peakRSS returns a process's peak resident set size in bytes, from VmHWM
+// in /proc/PID/status.
+func peakRSS(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	return parseVmHWM(string(b))
+}
+
+// parseVmHWM reads the VmHWM line of a /proc/PID/status text.
+func parseVmHWM(status string) (int64, error) {
+	for _, line := range strings.Split(status, "\n") {
+		rest, ok := strings.CutPrefix(line, "VmHWM:")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 2 || fields[1] != "kB" {
+			return 0, fmt.Errorf("unexpected VmHWM line %q", line)
+		}
+		kb, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected VmHWM line %q", line)
+		}
+		return kb << 10, nil
+	}
+	return 0, errors.New("no VmHWM line in /proc/PID/status")
+}
+
+// childWith returns the pid of this process's child whose command line
+// contains marker: how the python3 process that internal/upstream starts
+// is found without changing that package.
+func childWith(marker string) (int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	self := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil || parentOf(string(stat)) != self {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && bytes.Contains(cmdline, []byte(marker)) {
+			return pid, nil
+		}
+	}
+	return 0, fmt.Errorf("no child process running %s", marker)
+}
+
+// parentOf returns the parent pid from a /proc/PID/stat text, or -1. The
+// command name may hold spaces and parentheses, so fields are counted from
+// its last ')'.
+func parentOf(stat string) int {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return -1
+	}
+	fields := strings.Fields(stat[i+1:])
+	if len(fields) < 2 {
+		return -1
+	}
+	ppid, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return -1
+	}
+	return ppid
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseVmHWM(t *testing.T) {
+	tests := []struct {
+		name, status string
+		want         int64
+		wantErr      string
+	}{
+		{"typical", "Name:\tbenchpeer\nVmPeak:\t  1000 kB\nVmHWM:\t   12345 kB\nVmRSS:\t  100 kB\n", 12345 << 10, ""},
+		{"missing", "Name:\tx\nVmRSS:\t100 kB\n", 0, "no VmHWM"},
+		{"no unit", "VmHWM:\t12345\n", 0, "unexpected"},
+		{"not a number", "VmHWM:\tlots kB\n", 0, "unexpected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseVmHWM(tt.status)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestParentOf(t *testing.T) {
+	tests := []struct {
+		stat string
+		want int
+	}{
+		{"123 (python3) S 77 123 77 0 -1", 77},
+		{"123 (odd) name) (x) R 42 1 1", 42},
+		{"123 (x)", -1},
+		{"garbage", -1},
+		{"1 (x) S notanumber", -1},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, parentOf(tt.stat), tt.stat)
+	}
+}
+
+// startShell starts sh running script, its stdin a pipe the test closes to
+// end it.
+func startShell(t *testing.T, script string) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", script)
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
+	return cmd, stdin
+}
+
+func TestChildWithAndPeakRSS(t *testing.T) {
+	cmd, _ := startShell(t, "read x # benchtable-marker-7f3a")
+	pid, err := childWith("benchtable-marker-7f3a")
+	require.NoError(t, err)
+	assert.Equal(t, cmd.Process.Pid, pid)
+	rss, err := peakRSS(pid)
+	require.NoError(t, err)
+	assert.Positive(t, rss)
+
+	_, err = childWith("no-such-marker-c41d")
+	assert.ErrorContains(t, err, "no child process")
+}
+
+func TestStartProc(t *testing.T) {
+	ready := regexp.MustCompile(`serving on http://(\S+?)/`)
+	tests := []struct {
+		name     string
+		script   string
+		timeout  time.Duration
+		wantAddr string
+		wantErr  string
+	}{
+		{"ready", `echo starting; echo "peer serving on http://127.0.0.1:4321/"; exec sleep 30`, 5 * time.Second, "127.0.0.1:4321", ""},
+		{"exits first", `echo "bad flag" >&2; exit 2`, 5 * time.Second, "", "exited before it was ready"},
+		{"never ready", `exec sleep 30`, 100 * time.Millisecond, "", "printed no address within"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := startProc("sh", []string{"-c", tt.script}, ready, tt.timeout)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				if strings.Contains(tt.script, ">&2") {
+					assert.Contains(t, err.Error(), "bad flag", "the error quotes the process's stderr")
+				}
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantAddr, p.addr)
+			assert.Positive(t, p.pid())
+			require.NoError(t, p.stop(), "SIGTERM ends sh")
+			assert.Error(t, p.stop(), "a second stop reports the process gone")
+		})
+	}
+}
+
+func TestTailKeepsTheLastLines(t *testing.T) {
+	var tl tail
+	assert.Equal(t, "", tl.suffix())
+	for i := range 20 {
+		_, _ = tl.Write([]byte(strings.Repeat("x", i%3) + "line\n"))
+	}
+	_, _ = tl.Write([]byte("partial"))
+	got := tl.suffix()
+	assert.Equal(t, tailLines, strings.Count(got, "line"))
+	assert.NotContains(t, got, "partial")
+}

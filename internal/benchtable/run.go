@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/europi-http/europi-http/internal/loadgen"
+)
+
+// bench carries one benchtable run's state.
+type bench struct {
+	opts   options
+	goCmd  string
+	root   string
+	tmp    string
+	errOut io.Writer
+	rows   []row
+	notes  []string
+	expect int64 // the reference body's length, to catch cut responses
+}
+
+// run measures every requested server and prints the table to out;
+// progress goes to errOut.
+func run(ctx context.Context, opts options, out, errOut io.Writer) error {
+	b := &bench{opts: opts, goCmd: goCommand(), errOut: errOut}
+	root, err := moduleRoot(b.goCmd)
+	if err != nil {
+		return err
+	}
+	b.root = root
+	if b.tmp, err = os.MkdirTemp("", "europi-benchtable-"); err != nil {
+		return err
+	}
+	defer os.RemoveAll(b.tmp)
+
+	ref := b.emulator(ctx)
+	b.expect = bodyLength(ref)
+	respFile := filepath.Join(b.tmp, "response.bin")
+	if err := os.WriteFile(respFile, ref, 0o600); err != nil {
+		return err
+	}
+	var peerBin string
+	for _, kind := range []string{"nethttp", "bare"} {
+		if !b.wants(kind) || ctx.Err() != nil {
+			continue
+		}
+		if peerBin == "" {
+			if peerBin, err = goBuild(b.goCmd, b.root, "./internal/benchpeer", b.tmp); err != nil {
+				return err
+			}
+		}
+		srv, first, err := startBinary(ctx, peerBin, []string{"-kind", kind, "-listen", "127.0.0.1:0", "-response", respFile}, peerReady)
+		b.measure(ctx, kind, srv, first, ref, err)
+	}
+	if b.wants("upstream") && ctx.Err() == nil {
+		if b.opts.firmware == "" {
+			b.notes = append(b.notes, "upstream skipped: set EUROPI_FIRMWARE to a EuroPi checkout to include http_server.py under python3")
+		} else {
+			srv, first, err := startUpstream(ctx, b.opts.firmware, ref)
+			b.measure(ctx, "upstream", srv, first, ref, err)
+		}
+	}
+
+	fmt.Fprintf(out, "europi-http bench: GET / (%d-byte response, the same bytes from every server), %v per run,\n", len(ref), b.opts.duration)
+	fmt.Fprintf(out, "one connection per request, one client (internal/loadgen), %d CPUs, GOMAXPROCS %d\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	writeTable(out, b.rows)
+	fmt.Fprintln(out)
+	b.notes = append(b.notes,
+		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after each run",
+		"one run each, client and server sharing this machine's cores: figures are noisy, compare within a table",
+		"reference measured on this machine for issue 8: net/http ≈3,200/s at 1 and ≈11,700/s at 16;"+
+			" upstream under python3 (1 ms main-loop sleep) ≈840/s and ≈9,400/s")
+	writeNotes(out, b.notes)
+	return ctx.Err()
+}
+
+// goCommand returns the go command to build with: $GO, or "go".
+func goCommand() string {
+	if g := os.Getenv("GO"); g != "" {
+		return g
+	}
+	return "go"
+}
+
+func (b *bench) wants(server string) bool { return slices.Contains(b.opts.servers, server) }
+
+// emulator builds and measures the emulator when asked to, and returns the
+// reference response: the emulator's answer to GET /, or devicePage when
+// the emulator is not measured.
+func (b *bench) emulator(ctx context.Context) []byte {
+	if !b.wants("emulator") {
+		return []byte(devicePage)
+	}
+	bin := b.opts.emulatorBin
+	if bin == "" {
+		var err error
+		if bin, err = goBuild(b.goCmd, b.root, "./cmd/europi-http", b.tmp); err != nil {
+			b.notes = append(b.notes, "emulator skipped: "+err.Error())
+			return []byte(devicePage)
+		}
+	}
+	// The dashboard is a separate server on a port of its own: leave it
+	// out of the device's figures (and off a port another run may hold).
+	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--no-dashboard"}, b.opts.emulatorArgs...)
+	srv, first, err := startBinary(ctx, bin, args, emulatorReady)
+	if err != nil {
+		b.notes = append(b.notes, "emulator skipped: "+err.Error())
+		return []byte(devicePage)
+	}
+	b.notes = append(b.notes, "the emulator runs with --no-dashboard; it logs a line per request to its stderr, which benchtable reads and discards: that cost is in its figures")
+	b.measure(ctx, "emulator", srv, first, first, nil)
+	return first
+}
+
+// measure warms srv up, runs the load at each concurrency, reads its peak
+// RSS and stops it. startErr, when set, says why srv could not start.
+func (b *bench) measure(ctx context.Context, name string, srv *running, first, ref []byte, startErr error) {
+	if startErr != nil {
+		b.notes = append(b.notes, displayNames[name]+" skipped: "+startErr.Error())
+		return
+	}
+	defer func() {
+		if err := srv.stop(); err != nil {
+			b.notes = append(b.notes, displayNames[name]+": stopping: "+err.Error())
+		}
+	}()
+	if b.expect == 0 {
+		b.expect = bodyLength(ref)
+	}
+	if note := sameBytes(displayNames[name], first, ref); note != "" {
+		b.notes = append(b.notes, note)
+	}
+	// Warm up at the highest concurrency: caches, the Go runtime's heap,
+	// python's imports.
+	warm := min(time.Second, b.opts.duration/5)
+	_, _ = loadgen.Run(ctx, b.config(srv.addr, slices.Max(b.opts.conns), warm))
+	for _, conns := range b.opts.conns {
+		if ctx.Err() != nil {
+			return
+		}
+		res, err := loadgen.Run(ctx, b.config(srv.addr, conns, b.opts.duration))
+		if err != nil {
+			b.notes = append(b.notes, fmt.Sprintf("%s at %d: %v", displayNames[name], conns, err))
+			continue
+		}
+		rss, err := peakRSS(srv.pid)
+		if err != nil {
+			b.notes = append(b.notes, fmt.Sprintf("%s: peak RSS unknown: %v", displayNames[name], err))
+		}
+		b.rows = append(b.rows, row{server: name, conns: conns, res: res, rss: rss})
+		fmt.Fprintf(b.errOut, "benchtable: %-22s %3d conns  %8.0f req/s  %d errors\n", displayNames[name], conns, res.RequestsPerSec, res.Errors.Total())
+		for kind, sample := range res.ErrorSamples {
+			b.notes = append(b.notes, fmt.Sprintf("%s at %d: %d %s, first: %s", displayNames[name], conns, res.Errors.Get(kind), kind, sample))
+		}
+	}
+}
+
+// config is the load every server gets.
+func (b *bench) config(addr string, conns int, d time.Duration) loadgen.Config {
+	return loadgen.Config{Addr: addr, Request: benchRequest, Connections: conns, Duration: d, Timeout: b.opts.timeout,
+		ExpectBody: b.expect}
+}
+
+// bodyLength returns the length of resp's body, after its blank line; 0
+// when it has none (then no length is checked).
+func bodyLength(resp []byte) int64 {
+	if i := bytes.Index(resp, []byte("\r\n\r\n")); i >= 0 {
+		return int64(len(resp) - i - 4)
+	}
+	return 0
+}

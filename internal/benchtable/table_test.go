@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/internal/loadgen"
+)
+
+func result(rps float64, p50, p99 time.Duration, errs int64) *loadgen.Result {
+	return &loadgen.Result{RequestsPerSec: rps, Latency: loadgen.Latency{P50: p50, P99: p99}, Errors: loadgen.ErrorCounts{Timeout: errs}}
+}
+
+func TestWriteTable(t *testing.T) {
+	rows := []row{
+		{"emulator", 1, result(1600, 300*time.Microsecond, 2*time.Millisecond, 0), 14 << 20},
+		{"nethttp", 1, result(3200, 250*time.Microsecond, 1500*time.Microsecond, 0), 12 << 20},
+		{"bare", 1, result(4000, 200*time.Microsecond, time.Millisecond, 0), 11 << 20},
+		{"upstream", 16, result(9400, 12*time.Millisecond, 45*time.Millisecond, 3), 0},
+	}
+	var out bytes.Buffer
+	writeTable(&out, rows)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 5)
+	assert.Regexp(t, `^server\s+conns\s+req/s\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs loopback$`, lines[0])
+	assert.Regexp(t, `^emulator\s+1\s+1600\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×$`, lines[1])
+	assert.Regexp(t, `^net/http\s+1\s+3200 .*1\.00×\s+0\.80×$`, lines[2])
+	assert.Regexp(t, `^bare \(loopback limit\)\s+1\s+4000 .*1\.25×\s+1\.00×$`, lines[3])
+	// No net/http or bare run at 16: no ratio rather than a wrong one.
+	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-$`, lines[4])
+}
+
+func TestSameBytes(t *testing.T) {
+	assert.Equal(t, "", sameBytes("x", []byte("abc"), []byte("abc")))
+	assert.Equal(t, "x sends different bytes: 3 bytes instead of 4, first difference at byte 2", sameBytes("x", []byte("abd"), []byte("abcd")))
+}
+
+func TestBodyLength(t *testing.T) {
+	assert.Equal(t, int64(len(devicePage)-len("HTTP/1.0 200 OK\r\nContent-type: text/html\r\ncharset=utf-8\r\n\r\n")), bodyLength([]byte(devicePage)))
+	assert.Equal(t, int64(0), bodyLength([]byte("HTTP/1.0 200 OK\r\n")))
+}

@@ -1,0 +1,134 @@
+package loadgen
+
+import (
+	"bytes"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
+)
+
+// testDeadline bounds every wait in these tests.
+const testDeadline = 5 * time.Second
+
+// deviceResponse is a response as the device sends it: no colon on the
+// charset line, no Content-Length, the body ends at the close.
+const deviceResponse = "HTTP/1.0 200 OK\r\nContent-type: text/html\r\ncharset=utf-8\r\n\r\n<h1>EuroPi</h1>"
+
+// deviceBody is deviceResponse's body.
+const deviceBody = "<h1>EuroPi</h1>"
+
+// rawServer is a tiny TCP server on a nettest listener that treats each
+// connection with its behaviour, closing everything when the test ends.
+type rawServer struct {
+	ln       net.Listener
+	accepted chan struct{} // gets a value per accepted connection, if there is room
+	mu       sync.Mutex
+	conns    []net.Conn
+	wg       sync.WaitGroup
+}
+
+// startRaw starts a raw server whose connections are handled by serve.
+func startRaw(t *testing.T, serve func(net.Conn)) *rawServer {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	s := &rawServer{ln: ln, accepted: make(chan struct{}, 64)}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.conns = append(s.conns, c)
+			s.mu.Unlock()
+			select {
+			case s.accepted <- struct{}{}:
+			default:
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(testDeadline))
+				serve(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		s.mu.Lock()
+		for _, c := range s.conns {
+			_ = c.SetDeadline(time.Now())
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+	})
+	return s
+}
+
+// addr returns the server's address.
+func (s *rawServer) addr() string { return s.ln.Addr().String() }
+
+// readRequest reads until the request's blank line, so that closing does
+// not reset the connection over unread bytes.
+func readRequest(c net.Conn) {
+	var got []byte
+	buf := make([]byte, 1024)
+	for !bytes.Contains(got, []byte("\r\n\r\n")) {
+		n, err := c.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// answer returns a behaviour that reads the request, writes parts in
+// separate writes and closes.
+func answer(parts ...string) func(net.Conn) {
+	return func(c net.Conn) {
+		readRequest(c)
+		for _, p := range parts {
+			if _, err := c.Write([]byte(p)); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// resetAfter returns a behaviour that reads the request, writes parts, and
+// closes with SO_LINGER 0 so the client sees a reset.
+func resetAfter(parts ...string) func(net.Conn) {
+	return func(c net.Conn) {
+		answer(parts...)(c)
+		_ = c.(*net.TCPConn).SetLinger(0)
+	}
+}
+
+// neverAnswer reads and waits until the client gives up and closes.
+func neverAnswer(c net.Conn) {
+	buf := make([]byte, 1024)
+	for {
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// refusedAddr returns an address nothing listens on: a local listener's,
+// closed.
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
