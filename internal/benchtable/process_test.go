@@ -37,22 +37,6 @@ func TestParseVmHWM(t *testing.T) {
 	}
 }
 
-func TestParentOf(t *testing.T) {
-	tests := []struct {
-		stat string
-		want int
-	}{
-		{"123 (python3) S 77 123 77 0 -1", 77},
-		{"123 (odd) name) (x) R 42 1 1", 42},
-		{"123 (x)", -1},
-		{"garbage", -1},
-		{"1 (x) S notanumber", -1},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, parentOf(tt.stat), tt.stat)
-	}
-}
-
 // startShell starts sh running script, its stdin a pipe the test closes to
 // end it.
 func startShell(t *testing.T, script string) (*exec.Cmd, io.WriteCloser) {
@@ -65,17 +49,11 @@ func startShell(t *testing.T, script string) (*exec.Cmd, io.WriteCloser) {
 	return cmd, stdin
 }
 
-func TestChildWithAndPeakRSS(t *testing.T) {
-	cmd, _ := startShell(t, "read x # benchtable-marker-7f3a")
-	pid, err := childWith("benchtable-marker-7f3a")
-	require.NoError(t, err)
-	assert.Equal(t, cmd.Process.Pid, pid)
-	rss, err := peakRSS(pid)
+func TestPeakRSS(t *testing.T) {
+	cmd, _ := startShell(t, "read x")
+	rss, err := peakRSS(cmd.Process.Pid)
 	require.NoError(t, err)
 	assert.Positive(t, rss)
-
-	_, err = childWith("no-such-marker-c41d")
-	assert.ErrorContains(t, err, "no child process")
 }
 
 func TestStartProc(t *testing.T) {

@@ -96,13 +96,7 @@ func startUpstream(ctx context.Context, firmware string, resp []byte) (*running,
 	if err != nil {
 		return nil, nil, err
 	}
-	// internal/upstream keeps the pid to itself; find its child by the
-	// runner's file name.
-	pid, err := childWith("upstream_runner.py")
-	if err != nil {
-		_ = p.Stop()
-		return nil, nil, err
-	}
+	pid := p.Pid()
 	first, err := waitAnswer(ctx, p.Addr())
 	if err != nil {
 		_ = p.Stop()

@@ -56,6 +56,10 @@ type Process struct {
 	stopErr  error
 }
 
+// Pid returns the interpreter's process id, for reading its memory use
+// from /proc.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
 // Start runs cfg's script with upstream's http_server.py on a free loopback
 // port and returns once the server listens. ctx bounds only the start (its
 // deadline, or DefaultReadyTimeout when it has none): the process runs until
