@@ -169,4 +169,3 @@ func parseVmHWM(status string) (int64, error) {
 	}
 	return 0, errors.New("no VmHWM line in /proc/PID/status")
 }
-
