@@ -62,6 +62,7 @@ type Emulator struct {
 	// broken edit is reported once rather than on every request.
 	seen    [sha256.Size]byte
 	serving bool
+	status  Status // the reload outcome; Status fills in the rest
 }
 
 // New loads the script cfg names. A script that fails to load gives a
@@ -230,10 +231,14 @@ func (e *Emulator) reloadIfChanged() {
 		if err == nil {
 			e.mu.Lock()
 			e.current, e.seen = next, next.fingerprint()
+			e.recordReloadLocked(nil)
 			e.mu.Unlock()
 			e.logger.Printf("%s: reloaded", next.name)
 			return
 		}
 	}
+	e.mu.Lock()
+	e.recordReloadLocked(err)
+	e.mu.Unlock()
 	e.logger.Printf("%s: reload failed, the last good version keeps serving: %v", sc.name, err)
 }

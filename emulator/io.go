@@ -44,6 +44,8 @@ type IO struct {
 	button  [2]int
 	duty    [NumCVs]int
 	version uint64
+	// changed is closed at the next change; see Changed.
+	changed chan struct{}
 }
 
 // NewIO returns a panel with every knob at 0 %, every input low and every
@@ -93,10 +95,10 @@ func (io *IO) Set(name string, value float64) error {
 	switch {
 	case target != nil && *target != value:
 		*target = value
-		io.version++
+		io.changedLocked()
 	case digital != nil && *digital != int(value):
 		*digital = int(value)
-		io.version++
+		io.changedLocked()
 	}
 	return nil
 }
@@ -200,7 +202,7 @@ func (io *IO) setDuty(i, duty int) {
 	defer io.mu.Unlock()
 	if io.duty[i] != duty {
 		io.duty[i] = duty
-		io.version++
+		io.changedLocked()
 	}
 }
 

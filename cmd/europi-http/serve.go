@@ -8,12 +8,12 @@ import (
 	"log"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/server"
 )
@@ -34,6 +34,8 @@ type ServeOptions struct {
 	StepLimit    uint64
 	Profile      string
 	Without      []string
+	Dashboard    string
+	NoDashboard  bool
 
 	Out    io.Writer
 	ErrOut io.Writer
@@ -48,15 +50,24 @@ func NewCmdServe(runF func(context.Context, *ServeOptions) error) *cobra.Command
 		Short: "Run a EuroPi web-server script in the emulator",
 		Long: `serve runs a handler script (or the embedded http_control app) in the emulator,
 answering with the same bytes as EuroPi's http_server, until interrupted. It logs one
-line per request: time, peer, method, path, status, bytes and milliseconds.`,
+line per request: time, peer, method, path, status, bytes and milliseconds.
+
+A dashboard runs beside it on its own port (--dashboard, 127.0.0.1:8081): the panel
+with live CV outputs and clickable knobs, buttons and inputs, the script's reload
+status and the request log with raw bytes, plus the JSON API under /api/ it uses.
+The device port never serves dashboard traffic.`,
 		Example: `  europi-http serve
   europi-http serve --script app.star --watch --set k1=40 --set din=1
-  europi-http serve --example status --listen 127.0.0.1:9000`,
+  europi-http serve --example status --listen 127.0.0.1:9000 --dashboard 127.0.0.1:9001
+  europi-http serve --no-dashboard`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if opts.Script != "" && opts.Example != "" {
 				return errors.New("--script and --example are mutually exclusive")
+			}
+			if opts.NoDashboard && cmd.Flags().Changed("dashboard") {
+				return errors.New("--dashboard and --no-dashboard are mutually exclusive")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -69,35 +80,29 @@ line per request: time, peer, method, path, status, bytes and milliseconds.`,
 	f.StringVar(&opts.Script, "script", "", "Starlark handler script to run instead of the embedded default")
 	f.StringVar(&opts.Example, "example", "", "embedded example to run (see `europi-http scripts`)")
 	f.BoolVar(&opts.Watch, "watch", false, "reload --script when it changes on disk, keeping I/O state")
-	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, NAME=VALUE (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable")
+	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, NAME=VALUE (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable; the dashboard's API sets them the same way")
 	f.StringVar(&opts.Runtime, "runtime", "cpython", "whose differences to copy: cpython (byte-exact with upstream under python3) or micropython (the device's)")
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device whose TCP behaviour to copy: host, pico-w or pico-w-patched (see `europi-http profiles`)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution steps allowed per handler call (0: the emulator's default)")
+	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "address of the dashboard and its /api/ (host:port), a port of its own; use 0.0.0.0:PORT to expose it")
+	f.BoolVar(&opts.NoDashboard, "no-dashboard", false, "do not start the dashboard")
 	return cmd
 }
 
-// parseSets parses --set NAME=VALUE flags.
-func parseSets(sets []string) ([]inputSetting, error) {
-	var out []inputSetting
+// parseSets parses --set NAME=VALUE flags, as the dashboard's API takes
+// inputs.
+func parseSets(sets []string) ([]dashboard.Input, error) {
+	var out []dashboard.Input
 	for _, s := range sets {
-		name, value, ok := strings.Cut(s, "=")
-		if !ok || strings.TrimSpace(name) == "" {
-			return nil, fmt.Errorf("--set %q: want NAME=VALUE, like k1=40", s)
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		in, err := dashboard.ParseInput(s)
 		if err != nil {
-			return nil, fmt.Errorf("--set %q: %q is not a number", s, value)
+			return nil, fmt.Errorf("--set %w", err)
 		}
-		out = append(out, inputSetting{strings.TrimSpace(name), v})
+		out = append(out, in)
 	}
 	return out, nil
-}
-
-type inputSetting struct {
-	name  string
-	value float64
 }
 
 func runServe(ctx context.Context, opts *ServeOptions) error {
@@ -114,11 +119,11 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	io := emulator.NewIO()
-	for _, s := range sets {
-		if err := io.Set(s.name, s.value); err != nil {
-			return fmt.Errorf("--set %s: %w", s.name, err)
-		}
+	if err := dashboard.SetInputs(io, sets); err != nil {
+		return fmt.Errorf("--set: %w", err)
 	}
+	// dash is set before serving starts; Configure runs inside Serve.
+	var dash *dashboard.Dashboard
 	logger := log.New(opts.ErrOut, "", log.LstdFlags)
 	emu, err := emulator.New(emulator.Config{
 		ScriptPath: opts.Script,
@@ -130,7 +135,12 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		StepLimit:  opts.StepLimit,
 		Configure: func(s *server.HttpServer) {
 			s.StopOnScriptError = opts.StrictDevice
-			s.OnRequest = func(l server.RequestLog) { fmt.Fprintln(opts.ErrOut, formatRequestLog(l)) }
+			s.OnRequest = func(l server.RequestLog) {
+				fmt.Fprintln(opts.ErrOut, formatRequestLog(l))
+				if dash != nil {
+					dash.Record(l)
+				}
+			}
 		},
 	})
 	if err != nil {
@@ -144,8 +154,15 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	if host, _, _ := net.SplitHostPort(opts.Listen); host == "" || net.ParseIP(host).IsUnspecified() {
-		fmt.Fprintf(opts.ErrOut, "warning: listening on every interface (%s): anyone on your network can reach it\n", opts.Listen)
+	warnIfExposed(opts.ErrOut, "listening", opts.Listen)
+	var dashLn net.Listener
+	if !opts.NoDashboard {
+		if dashLn, err = net.Listen("tcp", opts.Dashboard); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("dashboard: %w (choose another port with --dashboard, or --no-dashboard)", err)
+		}
+		warnIfExposed(opts.ErrOut, "the dashboard is listening", opts.Dashboard)
+		dash = dashboard.New(emu, dashboard.Options{DeviceURL: deviceURL(ln.Addr()), Profile: prof.Label()})
 	}
 	ln = prof.Wrap(ln, func(e profile.Event) {
 		fmt.Fprintln(opts.ErrOut, e.Time.Format(time.TimeOnly+".000"), e.String())
@@ -154,12 +171,53 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if prof.Name != profile.Host {
 		fmt.Fprintf(opts.Out, "europi-http: device profile %s (see `europi-http profiles`)\n", prof.Label())
 	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	dashDone := make(chan struct{})
+	if dash != nil {
+		fmt.Fprintf(opts.Out, "europi-http: dashboard on http://%s/\n", dashLn.Addr())
+		go func() {
+			defer close(dashDone)
+			// A failing dashboard leaves the device serving: it is the
+			// device that matters to the script.
+			if err := dash.Serve(ctx, dashLn); err != nil {
+				fmt.Fprintf(opts.ErrOut, "europi-http: the dashboard stopped: %v\n", err)
+			}
+		}()
+	} else {
+		close(dashDone)
+	}
 	err = emu.Serve(ctx, ln)
+	cancel()
+	<-dashDone
 	var stopped *server.ScriptStoppedError
 	if errors.As(err, &stopped) {
 		return &exitError{code: 3, err: err}
 	}
 	return err
+}
+
+// warnIfExposed warns when addr listens on every interface.
+func warnIfExposed(w io.Writer, what, addr string) {
+	if host, _, _ := net.SplitHostPort(addr); host == "" || net.ParseIP(host).IsUnspecified() {
+		fmt.Fprintf(w, "warning: %s on every interface (%s): anyone on your network can reach it\n", what, addr)
+	}
+}
+
+// deviceURL is the device page's address for the dashboard's link: the
+// listener's, with loopback for an unspecified host so the link opens on
+// this machine.
+func deviceURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String() + "/"
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)) + "/"
 }
 
 // formatRequestLog renders one request as a log line: time, peer, method,

@@ -3,13 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/nettest"
 
+	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -20,12 +30,14 @@ func TestServeFlags(t *testing.T) {
 		want    ServeOptions
 		wantErr string
 	}{
-		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host"}, ""},
+		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
 		{"everything", []string{"--listen", "127.0.0.1:9000", "--script", "a.star", "--watch", "--set", "k1=40",
-			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit"},
+			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit", "--dashboard", "127.0.0.1:9001"},
 			ServeOptions{Listen: "127.0.0.1:9000", Script: "a.star", Watch: true, Sets: []string{"k1=40", "din=1"},
-				Runtime: "micropython", StrictDevice: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}}, ""},
-		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host"}, ""},
+				Runtime: "micropython", StrictDevice: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}, Dashboard: "127.0.0.1:9001"}, ""},
+		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
+		{"no dashboard", []string{"--no-dashboard"}, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081", NoDashboard: true}, ""},
+		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "--dashboard and --no-dashboard are mutually exclusive"},
 		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "mutually exclusive"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
 	}
@@ -52,10 +64,10 @@ func TestServeFlags(t *testing.T) {
 func TestParseSets(t *testing.T) {
 	got, err := parseSets([]string{"k1=40", " ain = 3.5 "})
 	require.NoError(t, err)
-	assert.Equal(t, []inputSetting{{"k1", 40}, {"ain", 3.5}}, got)
+	assert.Equal(t, []dashboard.Input{{Name: "k1", Value: 40}, {Name: "ain", Value: 3.5}}, got)
 	for _, bad := range []string{"k1", "=3", "k1=x", "k1="} {
 		_, err := parseSets([]string{bad})
-		assert.Error(t, err, bad)
+		assert.ErrorContains(t, err, "--set \""+bad+"\"", bad)
 	}
 }
 
@@ -91,4 +103,211 @@ func TestLookupProfile(t *testing.T) {
 	assert.ErrorContains(t, err, "pico-w")
 	_, err = lookupProfile("pico-w", []string{"no-such-rule"})
 	assert.ErrorContains(t, err, "accept-timeout-0")
+}
+
+// lineSink is an io.Writer for a command's output that a test can wait on,
+// line by line.
+type lineSink struct {
+	mu    sync.Mutex
+	all   strings.Builder
+	part  string
+	lines chan string
+}
+
+func newLineSink() *lineSink { return &lineSink{lines: make(chan string, 1000)} }
+
+func (s *lineSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.all.Write(p)
+	s.part += string(p)
+	for {
+		line, rest, ok := strings.Cut(s.part, "\n")
+		if !ok {
+			break
+		}
+		s.part = rest
+		select {
+		case s.lines <- line:
+		default: // a test waits for early lines only
+		}
+	}
+	return len(p), nil
+}
+
+func (s *lineSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.all.String()
+}
+
+// waitLine returns the text after prefix on the first line starting with it.
+func (s *lineSink) waitLine(t *testing.T, prefix string) string {
+	t.Helper()
+	deadline := time.After(serveTimeout)
+	for {
+		select {
+		case line := <-s.lines:
+			if rest, ok := strings.CutPrefix(line, prefix); ok {
+				return rest
+			}
+		case <-deadline:
+			t.Fatalf("no line starting %q in:\n%s", prefix, s.String())
+		}
+	}
+}
+
+const serveTimeout = 10 * time.Second
+
+// startServe runs `serve` with opts until the test ends, and returns its
+// standard output.
+func startServe(t *testing.T, opts *ServeOptions) *lineSink {
+	t.Helper()
+	out := newLineSink()
+	opts.Out, opts.ErrOut = out, newLineSink()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, opts) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(serveTimeout):
+			t.Error("serve did not stop")
+		}
+	})
+	return out
+}
+
+// urlAddr is the host:port of "http://host:port/ ...".
+func urlAddr(t *testing.T, s string) string {
+	t.Helper()
+	s = strings.TrimPrefix(strings.Fields(s)[0], "http://")
+	return strings.TrimSuffix(s, "/")
+}
+
+// deviceGet sends a raw GET to the device and returns the response body.
+func deviceGet(t *testing.T, addr, path string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, serveTimeout)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(serveTimeout)))
+	_, err = c.Write([]byte("GET " + path + " HTTP/1.1\r\n\r\n"))
+	require.NoError(t, err)
+	reply, err := io.ReadAll(c)
+	require.NoError(t, err)
+	_, body, _ := strings.Cut(string(reply), "\r\n\r\n")
+	return body
+}
+
+// apiCall sends one request to the dashboard's API and decodes the answer.
+func apiCall(t *testing.T, addr, method, path, body string, v any) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	client := &http.Client{Timeout: serveTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.NoError(t, json.Unmarshal(data, v), string(data))
+}
+
+// serve starts the device and its dashboard on ports of their own; --set
+// and the dashboard's API set the same panel the script reads.
+func TestServeWithDashboard(t *testing.T) {
+	out := startServe(t, &ServeOptions{Listen: "127.0.0.1:0", Dashboard: "127.0.0.1:0", Example: "status",
+		Sets: []string{"k1=40", "b1=1"}, Runtime: "cpython", Profile: "host"})
+	device := urlAddr(t, out.waitLine(t, "europi-http: serving example status on "))
+	dash := urlAddr(t, out.waitLine(t, "europi-http: dashboard on "))
+	require.NotEqual(t, device, dash)
+
+	var st emulator.IOState
+	apiCall(t, dash, "GET", "/api/state", "", &st)
+	assert.Equal(t, emulator.InputState{K1: 40, B1: 1}, st.Inputs)
+
+	type panel struct{ Inputs map[string]float64 }
+	var p panel
+	require.NoError(t, json.Unmarshal([]byte(deviceGet(t, device, "/")), &p))
+	assert.Equal(t, 0.4, p.Inputs["k1"])
+	assert.Equal(t, 1.0, p.Inputs["b1"])
+
+	apiCall(t, dash, "POST", "/api/inputs", `{"b1": 0}`, &st)
+	assert.Equal(t, 0, st.Inputs.B1)
+	// The device port answers /api/ with the script, not the dashboard.
+	body := deviceGet(t, device, "/api/state")
+	require.NoError(t, json.Unmarshal([]byte(body), &p), body)
+	assert.Equal(t, 0.0, p.Inputs["b1"])
+	assert.Contains(t, body, `"b1": 0`, "the script's json.dumps, not the dashboard's encoder")
+
+	var status dashboard.StatusReply
+	apiCall(t, dash, "GET", "/api/status", "", &status)
+	assert.Equal(t, "status/main.star", status.Script)
+	assert.Equal(t, "http://"+device+"/", status.DeviceURL)
+	assert.Equal(t, "host", status.Profile)
+
+	// The device serves one connection at a time and logs it before the
+	// next, so the first request is logged by now.
+	var log struct{ Entries []dashboard.LogEntry }
+	apiCall(t, dash, "GET", "/api/log", "", &log)
+	require.NotEmpty(t, log.Entries)
+	assert.Equal(t, []string{"GET", "/", "200"}, []string{log.Entries[0].Method, log.Entries[0].Path, strconv.Itoa(log.Entries[0].Status)})
+}
+
+func TestServeNoDashboard(t *testing.T) {
+	opts := &ServeOptions{Listen: "127.0.0.1:0", Dashboard: "127.0.0.1:0", NoDashboard: true, Runtime: "cpython", Profile: "host"}
+	out := startServe(t, opts)
+	device := urlAddr(t, out.waitLine(t, "europi-http: serving the embedded http_control app on "))
+	assert.Contains(t, deviceGet(t, device, "/"), "<title>EuroPi CV control</title>")
+	assert.NotContains(t, out.String(), "dashboard")
+}
+
+func TestServeStartErrors(t *testing.T) {
+	busy, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	defer busy.Close()
+	tests := []struct {
+		name    string
+		opts    ServeOptions
+		wantErr string
+	}{
+		{"bad --set", ServeOptions{Sets: []string{"k1=40", "k1=101"}}, "--set: input k1: 101 is outside 0..100"},
+		{"unknown --set", ServeOptions{Sets: []string{"cv1=1"}}, `--set: unknown input "cv1"`},
+		{"dashboard port taken", ServeOptions{Dashboard: busy.Addr().String()}, "dashboard: listen tcp " + busy.Addr().String()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.opts
+			opts.Listen, opts.Runtime, opts.Profile = "127.0.0.1:0", "cpython", "host"
+			if opts.Dashboard == "" {
+				opts.Dashboard = "127.0.0.1:0"
+			}
+			opts.Out, opts.ErrOut = newLineSink(), newLineSink()
+			ctx, cancel := context.WithTimeout(context.Background(), serveTimeout)
+			defer cancel()
+			err := runServe(ctx, &opts)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
+}
+
+func TestDeviceURL(t *testing.T) {
+	tests := []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080/"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080/"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 80}, "http://[::1]:80/"},
+		{&net.UnixAddr{Name: "sock", Net: "unix"}, "http://sock/"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, deviceURL(tt.addr), tt.addr.String())
+	}
 }
