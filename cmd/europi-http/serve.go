@@ -31,6 +31,7 @@ type ServeOptions struct {
 	Sets         []string
 	Runtime      string
 	StrictDevice bool
+	Quiet        bool
 	StepLimit    uint64
 	Profile      string
 	Without      []string
@@ -82,6 +83,7 @@ The device port never serves dashboard traffic.`,
 	f.BoolVar(&opts.Watch, "watch", false, "reload --script when it changes on disk, keeping I/O state")
 	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, NAME=VALUE (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable; the dashboard's API sets them the same way")
 	f.StringVar(&opts.Runtime, "runtime", "cpython", "whose differences to copy: cpython (byte-exact with upstream under python3) or micropython (the device's)")
+	f.BoolVar(&opts.Quiet, "quiet", false, "do not log a line per request (warnings are still logged)")
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device whose TCP behaviour to copy: host, pico-w or pico-w-patched (see `europi-http profiles`)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
@@ -136,7 +138,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		Configure: func(s *server.HttpServer) {
 			s.StopOnScriptError = opts.StrictDevice
 			s.OnRequest = func(l server.RequestLog) {
-				fmt.Fprintln(opts.ErrOut, formatRequestLog(l))
+				if !opts.Quiet {
+					fmt.Fprintln(opts.ErrOut, formatRequestLog(l))
+				}
 				if dash != nil {
 					dash.Record(l)
 				}

@@ -32,9 +32,9 @@ func TestServeFlags(t *testing.T) {
 	}{
 		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
 		{"everything", []string{"--listen", "127.0.0.1:9000", "--script", "a.star", "--watch", "--set", "k1=40",
-			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit", "--dashboard", "127.0.0.1:9001"},
+			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--quiet", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit", "--dashboard", "127.0.0.1:9001"},
 			ServeOptions{Listen: "127.0.0.1:9000", Script: "a.star", Watch: true, Sets: []string{"k1=40", "din=1"},
-				Runtime: "micropython", StrictDevice: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}, Dashboard: "127.0.0.1:9001"}, ""},
+				Runtime: "micropython", StrictDevice: true, Quiet: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}, Dashboard: "127.0.0.1:9001"}, ""},
 		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
 		{"no dashboard", []string{"--no-dashboard"}, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081", NoDashboard: true}, ""},
 		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "--dashboard and --no-dashboard are mutually exclusive"},

@@ -6,7 +6,7 @@
 //
 // The servers, each started, measured and stopped in turn:
 //
-//   - emulator: `europi-http serve --no-dashboard` (default profile, the
+//   - emulator: `europi-http serve --no-dashboard --quiet` (default profile, the
 //     embedded http_control app), built from ./cmd/europi-http;
 //   - net/http: internal/benchpeer -kind nethttp, Go's net/http with
 //     keep-alives off sending the same bytes, the ceiling a Go server

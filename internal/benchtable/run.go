@@ -108,13 +108,13 @@ func (b *bench) emulator(ctx context.Context) []byte {
 	}
 	// The dashboard is a separate server on a port of its own: leave it
 	// out of the device's figures (and off a port another run may hold).
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--no-dashboard"}, b.opts.emulatorArgs...)
+	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--no-dashboard", "--quiet"}, b.opts.emulatorArgs...)
 	srv, first, err := startBinary(ctx, bin, args, emulatorReady)
 	if err != nil {
 		b.notes = append(b.notes, "emulator skipped: "+err.Error())
 		return []byte(devicePage)
 	}
-	b.notes = append(b.notes, "the emulator runs with --no-dashboard; it logs a line per request to its stderr, which benchtable reads and discards: that cost is in its figures")
+	b.notes = append(b.notes, "the emulator runs with --no-dashboard --quiet (no per-request log line), like the peers")
 	b.measure(ctx, "emulator", srv, first, first, nil)
 	return first
 }
