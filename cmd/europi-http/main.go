@@ -1,5 +1,3 @@
-// Command europi-http emulates EuroPi's experimental.http_server on a
-// desktop and checks implementations of it against recorded scenarios.
 package main
 
 import (
