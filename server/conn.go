@@ -23,6 +23,9 @@ type Conn struct {
 	status int
 	bytes  int
 	resp   []byte
+	// keep says whether to copy sent bytes into resp: only a RequestLog
+	// reader needs them.
+	keep bool
 	start  time.Time
 }
 
@@ -37,7 +40,7 @@ func newConn(nc net.Conn) *Conn {
 func (c *Conn) Send(p []byte) (int, error) {
 	n, err := c.nc.Write(p)
 	c.bytes += n
-	if room := MaxLoggedBytes - len(c.resp); room > 0 {
+	if room := MaxLoggedBytes - len(c.resp); c.keep && room > 0 {
 		c.resp = append(c.resp, p[:min(n, room)]...)
 	}
 	if err != nil {

@@ -29,6 +29,7 @@ const (
 // check_requests loop does, and always closes it.
 func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, error) {
 	conn := newConn(nc)
+	conn.keep = s.OnRequest != nil
 	entry := RequestLog{Time: conn.start, Peer: conn.peer}
 	s.setCurrent(nc)
 	if ctx.Err() != nil {
