@@ -123,6 +123,29 @@ func TestCheckImplicitNoEscapes(t *testing.T) {
 	assert.False(t, got[0].Updatable(), "no clause to rewrite; Update adds a section instead")
 }
 
+func TestCheckShutdownAfterTheServerEnded(t *testing.T) {
+	s := mustParse(t, "t/x", minimal+"shutdown\n[expect]\nend fin rst\n")
+	tests := []struct {
+		end   End
+		whats []string
+	}{
+		// The server ended the connection before the half-close: the end
+		// clause judges that, the step had nothing left to do.
+		{EndRST, nil},
+		{EndFIN, nil},
+		{EndTimeout, []string{"step shutdown", "end"}},
+	}
+	for _, tt := range tests {
+		c := captureOf("", tt.end)
+		c.StepErrors = []StepError{{Index: 1, Step: s.Steps[1], Err: "shutdown: transport endpoint is not connected"}}
+		var whats []string
+		for _, f := range Check(Resolve(s, nil), c) {
+			whats = append(whats, f.What)
+		}
+		assert.Equal(t, tt.whats, whats, "end %s", tt.end)
+	}
+}
+
 func TestCheckRefusedConnection(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"[expect]\nend fin\n")
 	c := captureOf("", EndRefused)

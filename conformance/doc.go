@@ -36,6 +36,11 @@
 // (a runtime such as cpython or micropython, a profile such as pico-w); see
 // Resolve. FORMAT.md beside this file describes every keyword.
 //
+// A target running under a device profile (the emulator with conform
+// --profile) reports what the profile's rules did to each connection as a
+// ProfileReporter; each Result names those rules (Result.ProfileRules) and
+// the reports print them beside the scenario.
+//
 // Run is the suite entry point for go test, in the style of
 // golang.org/x/net/nettest: it takes a factory for a Target. Runner runs
 // scenarios outside go test (the europi-http conform command) and feeds the

@@ -35,6 +35,11 @@ type Capture struct {
 type ConnCapture struct {
 	// Name is the connection's name in the scenario.
 	Name string
+	// Local is the client's own address ("127.0.0.1:50000"), as the
+	// server sees the peer; "" when the dial failed. It ties a target's
+	// reports about a connection (device profile events) to the
+	// connection.
+	Local string
 	// Data is every byte received, in order.
 	Data []byte
 	// Chunks are the reads that returned data, with their time since the
@@ -170,6 +175,7 @@ func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duratio
 			return lc
 		}
 		lc.conn = conn.(*net.TCPConn)
+		lc.cc.Local = conn.LocalAddr().String()
 		lc.activity.Store(time.Now().UnixNano())
 		go lc.read()
 		return lc

@@ -53,11 +53,15 @@ func (s Summary) String() string {
 }
 
 // TextReport writes one line per scenario as it finishes, the details of
-// every failure, and a summary line per target.
+// every failure, and a summary line per target. On a target under a device
+// profile, a line that is not a plain pass ends with the profile rules that
+// acted on the scenario ("xdiff get/text 3ms [rule accept-timeout-0]"), and
+// the details list what each did.
 type TextReport struct {
 	// W gets the report.
 	W io.Writer
-	// Verbose adds notes and declared differences for passing scenarios.
+	// Verbose adds notes, declared differences and profile events for
+	// passing scenarios.
 	Verbose bool
 	// ShowTarget starts each line with the target's name, for runs
 	// against several targets.
@@ -84,6 +88,9 @@ func (t *TextReport) Result(r Result) {
 	if t.ShowTarget {
 		line = fmt.Sprintf("%-12s %s", r.Target, line)
 	}
+	if rules := r.ProfileRules(); len(rules) > 0 && (r.Status != StatusPass || t.Verbose) {
+		line += "  " + RulesTag(rules)
+	}
 	if r.Retries > 0 {
 		line += fmt.Sprintf("  (%d retries: %s)", r.Retries, strings.Join(r.RetryReasons, "; "))
 	}
@@ -100,6 +107,9 @@ func (t *TextReport) Result(r Result) {
 		}
 	}
 	if r.Status != StatusFail {
+		if t.Verbose {
+			t.profileEvents(r)
+		}
 		return
 	}
 	if r.Scenario != nil {
@@ -113,6 +123,23 @@ func (t *TextReport) Result(r Result) {
 			fmt.Fprintln(t.W, indent+l)
 		}
 	}
+	t.profileEvents(r)
+}
+
+// profileEvents writes what the device profile did to the scenario.
+func (t *TextReport) profileEvents(r Result) {
+	for _, e := range r.ProfileEvents {
+		fmt.Fprintln(t.W, "      profile: "+e.Text)
+	}
+}
+
+// RulesTag renders profile rule names as a report line shows them:
+// "[rule accept-timeout-0]", "[rules park-until-tick, connection-limit]".
+func RulesTag(rules []string) string {
+	if len(rules) == 1 {
+		return "[rule " + rules[0] + "]"
+	}
+	return "[rules " + strings.Join(rules, ", ") + "]"
 }
 
 // Summary writes a target's summary line.

@@ -16,18 +16,23 @@ type (
 		Name    string       `json:"name"`
 		Addr    string       `json:"addr"`
 		Labels  []string     `json:"labels"`
+		Profile string       `json:"profile,omitempty"`
 		Summary Summary      `json:"summary"`
 		Results []jsonResult `json:"results"`
 	}
 	jsonResult struct {
-		ID           string        `json:"id"`
-		Status       Status        `json:"status"`
-		DurationMS   float64       `json:"duration_ms"`
-		Retries      int           `json:"retries"`
-		RetryReasons []string      `json:"retry_reasons,omitempty"`
-		Differences  []string      `json:"expected_differences,omitempty"`
-		Notes        []string      `json:"notes,omitempty"`
-		Failures     []jsonFailure `json:"failures,omitempty"`
+		ID           string   `json:"id"`
+		Status       Status   `json:"status"`
+		DurationMS   float64  `json:"duration_ms"`
+		Retries      int      `json:"retries"`
+		RetryReasons []string `json:"retry_reasons,omitempty"`
+		Differences  []string `json:"expected_differences,omitempty"`
+		Notes        []string `json:"notes,omitempty"`
+		// ProfileRules and ProfileEvents say what a device profile's
+		// rules did to the scenario's connections.
+		ProfileRules  []string      `json:"profile_rules,omitempty"`
+		ProfileEvents []string      `json:"profile_events,omitempty"`
+		Failures      []jsonFailure `json:"failures,omitempty"`
 	}
 	jsonFailure struct {
 		Conn           string `json:"conn,omitempty"`
@@ -46,15 +51,18 @@ type (
 func WriteJSON(w io.Writer, runs []TargetResults) error {
 	rep := jsonReport{Targets: []jsonTarget{}}
 	for _, run := range runs {
-		jt := jsonTarget{Name: run.Target.Name, Addr: run.Target.Addr, Labels: run.Target.Labels,
+		jt := jsonTarget{Name: run.Target.Name, Addr: run.Target.Addr, Labels: run.Target.Labels, Profile: run.Target.Profile,
 			Summary: Summarize(run.Results), Results: []jsonResult{}}
 		if jt.Labels == nil {
 			jt.Labels = []string{}
 		}
 		for _, r := range run.Results {
 			jr := jsonResult{ID: r.ID, Status: r.Status, Retries: r.Retries, RetryReasons: r.RetryReasons,
-				Differences: r.Differences, Notes: r.Notes,
+				Differences: r.Differences, Notes: r.Notes, ProfileRules: r.ProfileRules(),
 				DurationMS: float64(r.Duration.Microseconds()) / 1000}
+			for _, e := range r.ProfileEvents {
+				jr.ProfileEvents = append(jr.ProfileEvents, e.Text)
+			}
 			for _, f := range r.Failures {
 				jf := jsonFailure{Conn: f.Conn, Section: f.Section, Line: f.Line, What: f.What, Detail: f.Detail}
 				if f.Expected != nil {

@@ -51,7 +51,9 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // WriteJUnit writes the runs as JUnit XML: a testsuite per target, a
 // testcase per scenario. An expected difference is a passing case whose
-// system-out says which difference applied.
+// system-out says which difference applied; on a target under a device
+// profile, system-out and a failure's message also name the profile rules
+// that acted on the scenario.
 func WriteJUnit(w io.Writer, runs []TargetResults) error {
 	top := junitSuites{Name: "europi-http conform"}
 	var total Summary
@@ -94,6 +96,13 @@ func junitCaseOf(target string, r Result) junitCase {
 	for _, n := range r.Notes {
 		out = append(out, "note: "+n)
 	}
+	rules := r.ProfileRules()
+	if len(rules) > 0 {
+		out = append(out, "profile "+RulesTag(rules))
+	}
+	for _, e := range r.ProfileEvents {
+		out = append(out, "profile: "+e.Text)
+	}
 	switch r.Status {
 	case StatusFail:
 		var text strings.Builder
@@ -104,6 +113,9 @@ func junitCaseOf(target string, r Result) junitCase {
 		typ := ""
 		if len(r.Failures) > 0 {
 			msg, typ = r.Failures[0].Summary(), r.Failures[0].What
+		}
+		if len(rules) > 0 {
+			msg += " " + RulesTag(rules)
 		}
 		c.Failure = &junitMessage{Message: xmlSafe(msg), Type: xmlSafe(typ), Text: xmlSafe(text.String())}
 	case StatusSkip:

@@ -56,11 +56,37 @@ func (g *groupSet) replace(sec *Section) {
 		fresh[key] = append(fresh[key], Effective{Clause: c, Section: sec, Index: i})
 	}
 	for _, key := range order {
+		// raw states the response whole, status, header and body in
+		// parts: a section that states it one way replaces the other,
+		// so an override's `raw ""` says that no response came at all.
+		for _, other := range responseRivals[key] {
+			if _, ok := fresh[other]; !ok {
+				g.drop(other)
+			}
+		}
 		if _, ok := g.groups[key]; !ok {
 			g.order = append(g.order, key)
 		}
 		g.groups[key] = fresh[key]
 	}
+}
+
+// responseRivals maps each group that states the response to the groups
+// that state it the other way.
+var responseRivals = map[string][]string{
+	"raw":    {"status", "header", "body"},
+	"status": {"raw"},
+	"header": {"raw"},
+	"body":   {"raw"},
+}
+
+// drop forgets a group.
+func (g *groupSet) drop(key string) {
+	if _, ok := g.groups[key]; !ok {
+		return
+	}
+	delete(g.groups, key)
+	g.order = slices.DeleteFunc(g.order, func(k string) bool { return k == key })
 }
 
 func (g *groupSet) clauses() []Effective {
@@ -76,6 +102,8 @@ func (g *groupSet) clauses() []Effective {
 // override section naming that label (in file order, each section at most
 // once) replaces the groups it states: status, header (all header lines),
 // raw, body (every body matcher together), end, at per mark, and escapes.
+// raw and the status, header and body groups state the response two ways,
+// so a section stating one of them replaces the other way as well.
 func Resolve(s *Scenario, labels []string) *Resolved {
 	r := &Resolved{Scenario: s}
 	sets := map[string]*groupSet{}

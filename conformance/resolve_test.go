@@ -76,6 +76,41 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+func TestResolveRawAndPartsReplaceEachOther(t *testing.T) {
+	s := mustParse(t, "r/raw", minimal+lines(
+		"[expect]",
+		`status "s"`,
+		`header "h"`,
+		`body "b"`,
+		"end fin",
+		"[expect when pico-w]",
+		`raw ""`,
+		"end fin rst",
+		"[expect when later]",
+		`status "t"`,
+		"[expect when parts]",
+		`body "c"`,
+		"end rst",
+	))
+	tests := []struct {
+		labels []string
+		main   []string
+	}{
+		{nil, []string{"status=s", "header=h", "body=b", "end=fin"}},
+		// raw "" says no response came: the base's parts go.
+		{[]string{"pico-w"}, []string{"end=fin or rst", "raw="}},
+		// Parts stated after raw replace it; the parts not restated stay gone.
+		{[]string{"pico-w", "later"}, []string{"end=fin or rst", "status=t"}},
+		// Parts replace parts, as before.
+		{[]string{"parts"}, []string{"status=s", "header=h", "body=c", "end=rst"}},
+	}
+	for _, tt := range tests {
+		r := Resolve(s, tt.labels)
+		require.Len(t, r.Conns, 1)
+		assert.Equal(t, tt.main, describe(r.Conns[0].Clauses), "labels %v", tt.labels)
+	}
+}
+
 func TestResolveKeepsOrigins(t *testing.T) {
 	s := mustParse(t, "r/layered", layered)
 	r := Resolve(s, []string{"micropython"})

@@ -36,9 +36,12 @@ func (p RetryPolicy) Delay(n int) time.Duration {
 }
 
 // Reason returns why a failed attempt may be retried: a connection that
-// was refused, or one reset before a single byte arrived where the scenario
-// did not expect a reset. It returns "" when the attempt passed or failed
-// for any other reason, and when retry n would exceed Max.
+// was refused, one reset before a single byte arrived where the scenario
+// did not expect a reset, or one answered where the scenario expects the
+// request lost (`raw ""`): a device that loses requests by timing serves
+// the odd one that reaches it between accept() and recv(). It returns ""
+// when the attempt passed or failed for any other reason, and when retry n
+// would exceed Max.
 func (p RetryPolicy) Reason(n int, r *Resolved, c *Capture, failures []Failure) string {
 	if n > p.Max || len(failures) == 0 {
 		return ""
@@ -49,9 +52,41 @@ func (p RetryPolicy) Reason(n int, r *Resolved, c *Capture, failures []Failure) 
 			return fmt.Sprintf("connection %s refused", cc.Name)
 		case cc.End == EndRST && len(cc.Data) == 0 && !expectsReset(r, cc.Name):
 			return fmt.Sprintf("connection %s reset before any byte arrived", cc.Name)
+		case len(cc.Data) > 0 && expectsSilence(r, cc.Name):
+			return fmt.Sprintf("connection %s answered where the request should have been lost", cc.Name)
 		}
 	}
 	return ""
+}
+
+// ProfileReason returns why a failed attempt on a target under a device
+// profile may be retried, when Reason gives none: the profile's rules race
+// the client (a request or a close that reaches the emulated socket
+// between accept() and recv() is served instead of lost), so a rare
+// attempt goes the other way than the scenario expects, as it would on a
+// device. It returns "" when the attempt passed or retry n would exceed
+// Max.
+func (p RetryPolicy) ProfileReason(n int, failures []Failure) string {
+	if n > p.Max || len(failures) == 0 {
+		return ""
+	}
+	return "under a device profile timing may decide: " + failures[0].Summary()
+}
+
+// expectsSilence reports whether a connection's expectation is that no
+// byte arrives (`raw ""`).
+func expectsSilence(r *Resolved, conn string) bool {
+	for _, e := range r.Conns {
+		if e.Conn != conn {
+			continue
+		}
+		for _, c := range e.Clauses {
+			if c.Kind == ClauseRaw && len(c.Bytes.Value()) == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // expectsReset reports whether a connection's end clause allows a reset.

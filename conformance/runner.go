@@ -55,6 +55,10 @@ type Result struct {
 	Duration time.Duration
 	// Notes are remarks such as checks that could not be made.
 	Notes []string
+	// ProfileEvents are what the target's device profile changed on the
+	// last attempt's connections (and on its listener meanwhile), oldest
+	// first; see ProfileRules.
+	ProfileEvents []ProfileEvent
 	// Scenario, Resolved and Capture are the last attempt's details.
 	Scenario *Scenario
 	Resolved *Resolved
@@ -126,21 +130,26 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result 
 	}
 
 	for attempt := 1; ; attempt++ {
-		before := 0
+		before, eventsBefore := 0, profileEventCount(t)
 		if t.Escapes != nil {
 			before = len(t.Escapes.Escapes())
 		}
 		capture := execute(ctx, t.Addr, s, timeout)
+		eventsAfterSteps := profileEventCount(t)
 		var failures []Failure
 		if t.Escapes != nil {
-			if f := collectEscapes(ctx, t, capture, before, stops, timeout); f != nil {
+			if f := collectEscapes(ctx, t, capture, before, eventsBefore, stops, timeout); f != nil {
 				failures = append(failures, *f)
 			}
 		}
 		failures = append(failures, Check(resolved, capture)...)
 		res.Capture, res.Failures = capture, failures
+		res.ProfileEvents = profileEventsOf(t, eventsBefore, eventsAfterSteps, capture)
 
 		reason := r.Retry.Reason(attempt, resolved, capture, failures)
+		if reason == "" && t.ProfileEvents != nil {
+			reason = r.Retry.ProfileReason(attempt, failures)
+		}
 		if reason == "" || ctx.Err() != nil {
 			break
 		}
@@ -169,11 +178,13 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result 
 // collectEscapes fills in the escapes a scenario caused. It first has the
 // target answer a probe, so every escape from the scenario's connections
 // has been reported, then waits (within timeout) for the expected count.
-// It returns a failure when the target does not answer the probe.
-func collectEscapes(ctx context.Context, t Target, c *Capture, before, want int, timeout time.Duration) *Failure {
-	var probeErr error
-	if err := probe(ctx, t.Addr, timeout); err != nil {
-		probeErr = err
+// It returns a failure when the target does not answer the probe, unless
+// the target's device profile reports it lost the probe: the server then
+// took the probe, and so finished every earlier connection, all the same.
+func collectEscapes(ctx context.Context, t Target, c *Capture, before, eventsBefore, want int, timeout time.Duration) *Failure {
+	local, probeErr := probe(ctx, t.Addr, timeout)
+	if probeErr != nil && probeLost(t, eventsBefore, local) {
+		probeErr = nil
 	}
 	if want > 0 {
 		wctx, cancel := context.WithTimeout(ctx, timeout)
@@ -190,26 +201,28 @@ func collectEscapes(ctx context.Context, t Target, c *Capture, before, want int,
 	return nil
 }
 
-// probe sends probeRequest and reads the answer to its end.
-func probe(ctx context.Context, addr string, timeout time.Duration) error {
+// probe sends probeRequest and reads the answer to its end. It returns the
+// probe's local address ("" if the dial failed).
+func probe(ctx context.Context, addr string, timeout time.Duration) (string, error) {
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer conn.Close()
+	local := conn.LocalAddr().String()
 	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
-		return err
+		return local, err
 	}
 	if _, err := io.WriteString(conn, probeRequest); err != nil {
-		return err
+		return local, err
 	}
 	n, err := io.Copy(io.Discard, conn)
 	if err != nil {
-		return err
+		return local, err
 	}
 	if n == 0 {
-		return errors.New("no bytes before the close")
+		return local, errors.New("no bytes before the close")
 	}
-	return nil
+	return local, nil
 }

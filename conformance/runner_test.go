@@ -28,6 +28,7 @@ func TestRetryPolicyDelay(t *testing.T) {
 func TestRetryPolicyReason(t *testing.T) {
 	s := mustParse(t, "r/x", textScenario)
 	rstOK := mustParse(t, "r/y", minimal+"[expect]\nend rst\n")
+	lost := mustParse(t, "r/z", minimal+"[expect]\nraw \"\"\nend fin rst\n")
 	failing := []Failure{{What: "status"}}
 	tests := []struct {
 		name     string
@@ -44,6 +45,9 @@ func TestRetryPolicyReason(t *testing.T) {
 		{"passed", s, 1, ConnCapture{Name: MainConn, End: EndRefused}, nil, ""},
 		{"other failure", s, 1, ConnCapture{Name: MainConn, End: EndFIN}, failing, ""},
 		{"out of retries", s, 3, ConnCapture{Name: MainConn, End: EndRefused}, failing, ""},
+		{"answered where lost", lost, 1, ConnCapture{Name: MainConn, End: EndFIN, Data: []byte("x")}, failing, "connection main answered where the request should have been lost"},
+		{"silence kept", lost, 1, ConnCapture{Name: MainConn, End: EndTimeout}, failing, ""},
+		{"answered as expected", s, 1, ConnCapture{Name: MainConn, End: EndFIN, Data: []byte("x")}, failing, ""},
 	}
 	p := RetryPolicy{Max: 2}
 	for _, tt := range tests {

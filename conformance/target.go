@@ -27,6 +27,13 @@ type Target struct {
 	// scenario that would stop the device script runs on a target that
 	// reports escapes or keeps serving, and is skipped on any other.
 	KeepsServing bool
+	// Profile names the device profile the target runs under, such as
+	// "pico-w" or "pico-w without send-buffer"; "" for none.
+	Profile string
+	// ProfileEvents, when set, reports what the target's device profile
+	// changed on each connection, so a result can name the rules behind
+	// a difference.
+	ProfileEvents ProfileReporter
 }
 
 // EscapeReporter is a target that knows when the device script would have

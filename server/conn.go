@@ -25,8 +25,8 @@ type Conn struct {
 	resp   []byte
 	// keep says whether to copy sent bytes into resp: only a RequestLog
 	// reader needs them.
-	keep bool
-	start  time.Time
+	keep  bool
+	start time.Time
 }
 
 func newConn(nc net.Conn) *Conn {

@@ -35,6 +35,11 @@ type ConformOptions struct {
 	// Emulator adds the in-process emulator to other targets (it is the
 	// only target when none is given).
 	Emulator bool
+	// Profiles are --profile values: device profiles to run the emulator
+	// under, one emulator target each (host when none is given).
+	Profiles []string
+	// Without are --without values: rules of the profiles to turn off.
+	Without []string
 	// Run selects scenarios by ID (a regular expression).
 	Run string
 	// List prints the selected scenarios instead of running them.
@@ -88,10 +93,18 @@ serving the fixture, optionally prefixed with labels that select the scenarios'
 per-runtime expectations; --firmware, upstream's http_server.py from a EuroPi checkout,
 started on a free loopback port under each --python. Several targets print a matrix.
 
+--profile runs the emulator under a device profile (see ` + "`europi-http profiles`" + `), as
+serve does, and labels it with the profile's name, so the scenarios' [expect when
+pico-w] sections apply; each result names the profile rules that acted on it. Label a
+device yourself: --target micropython,pico-w=http://192.168.4.1:80.
+
 Exit status 0 means every scenario passed or matched its declared expected difference.`,
 		Example: `  europi-http conform
   europi-http conform --run '^get/' --list
   europi-http conform --target micropython,pico-w=http://192.168.4.1:8080 --timeout 5s
+  europi-http conform --profile pico-w
+  europi-http conform --profile host,pico-w,pico-w-patched
+  europi-http conform --profile pico-w --without accept-timeout-0
   europi-http conform --firmware ~/src/EuroPi --python python3 --python micropython --emulator
   europi-http conform --firmware ~/src/EuroPi --update --run errors/`,
 		Args: cobra.NoArgs,
@@ -111,11 +124,13 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 	f.StringArrayVar(&opts.Firmwares, "firmware", nil, "a EuroPi checkout whose http_server.py to start on loopback with the fixture; repeatable")
 	f.StringSliceVar(&opts.Pythons, "python", []string{"python3"}, "interpreter(s) for --firmware: python3, micropython or a path; repeatable")
 	f.BoolVar(&opts.Emulator, "emulator", false, "also run against the in-process emulator when other targets are given")
+	f.StringSliceVar(&opts.Profiles, "profile", nil, "device profile(s) to run the emulator under: host, pico-w, pico-w-patched; one emulator target each")
+	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
 	f.StringVar(&opts.Run, "run", "", "run only scenarios whose ID matches this regular expression")
 	f.BoolVar(&opts.List, "list", false, "list the selected scenarios and exit")
 	f.StringVar(&opts.JSON, "json", "", "write a JSON report to this file")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to this file")
-	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk)")
+	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk); under --profile, or for a labelled --target, into [expect when LABEL] overrides")
 	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to run instead of the embedded ones")
 	f.DurationVar(&opts.Timeout, "timeout", conformance.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
 	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection (0 to disable)")
@@ -144,6 +159,12 @@ func (o *ConformOptions) validate(pythonSet bool) error {
 			return err
 		}
 	}
+	if _, err := conformProfiles(o.Profiles, o.Without); err != nil {
+		return err
+	}
+	if (len(o.Profiles) > 0 || len(o.Without) > 0) && !o.runsEmulator() {
+		return errors.New("--profile and --without apply to the in-process emulator: add --emulator, or label a device with --target pico-w=URL")
+	}
 	if o.List {
 		return nil
 	}
@@ -153,11 +174,16 @@ func (o *ConformOptions) validate(pythonSet bool) error {
 	return nil
 }
 
+// runsEmulator reports whether the flags ask for the in-process emulator.
+func (o *ConformOptions) runsEmulator() bool {
+	return len(o.Targets)+len(o.Firmwares) == 0 || o.Emulator
+}
+
 // targetCount is how many targets the flags ask for.
 func (o *ConformOptions) targetCount() int {
 	n := len(o.Targets) + len(o.Firmwares)*len(o.Pythons)
-	if n == 0 || o.Emulator {
-		n++
+	if o.runsEmulator() {
+		n += max(len(o.Profiles), 1)
 	}
 	return n
 }

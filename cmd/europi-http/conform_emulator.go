@@ -13,6 +13,7 @@ import (
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/fixture"
 	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -78,9 +79,11 @@ func escapeText(err error) string {
 }
 
 // emulatorTarget starts the emulator serving the fixture's Starlark twin on
-// a free loopback port, copying rt's differences, and returns it as a
-// target that reports escapes.
-func emulatorTarget(ctx context.Context, rt server.Runtime) (conformance.Target, func(), error) {
+// a free loopback port, copying rt's differences, with its listener
+// wrapped in the device profile p as serve wraps it, and returns it as a
+// target that reports escapes and (under a device profile) what the
+// profile's rules did.
+func emulatorTarget(ctx context.Context, rt server.Runtime, p *profile.Profile) (conformance.Target, func(), error) {
 	// The emulator loads scripts from files; the fixture is embedded.
 	dir, err := os.MkdirTemp("", "europi-conform-")
 	if err != nil {
@@ -104,6 +107,8 @@ func emulatorTarget(ctx context.Context, rt server.Runtime) (conformance.Target,
 		_ = os.RemoveAll(dir)
 		return conformance.Target{}, nil, err
 	}
+	events := &profileLog{}
+	ln = p.Wrap(ln, events.record)
 	serveCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -116,7 +121,10 @@ func emulatorTarget(ctx context.Context, rt server.Runtime) (conformance.Target,
 		_ = ln.Close()
 		_ = os.RemoveAll(dir)
 	}
-	t := conformance.Target{Name: "emulator", Addr: ln.Addr().String(),
-		Labels: []string{"emulator", rt.String()}, Escapes: escapes, KeepsServing: true}
+	t := conformance.Target{Name: emulatorName(p), Addr: ln.Addr().String(),
+		Labels: profileLabels([]string{"emulator", rt.String()}, p), Escapes: escapes, KeepsServing: true}
+	if p.Name != profile.Host {
+		t.Profile, t.ProfileEvents = p.Label(), events
+	}
 	return t, stop, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/fixture"
+	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/upstream"
 	"github.com/europi-http/europi-http/server"
 )
@@ -17,6 +18,10 @@ import (
 type launcher struct {
 	name  string
 	start func(ctx context.Context) (conformance.Target, func(), error)
+	// overrideLabel, when set, is the label whose override sections
+	// --update writes instead of changing the base expectations: the
+	// device profile's name, or a labelled --target's last label.
+	overrideLabel string
 }
 
 // launchers returns the targets the flags ask for, in order: the emulator
@@ -24,14 +29,27 @@ type launcher struct {
 // each --firmware under each --python.
 func (o *ConformOptions) launchers() []launcher {
 	var out []launcher
-	if len(o.Targets)+len(o.Firmwares) == 0 || o.Emulator {
-		out = append(out, launcher{name: "emulator", start: o.startEmulatorTarget})
+	if o.runsEmulator() {
+		profiles, _ := conformProfiles(o.Profiles, o.Without) // validated with the flags
+		for _, p := range profiles {
+			l := launcher{name: emulatorName(p), start: func(ctx context.Context) (conformance.Target, func(), error) {
+				return o.startEmulatorTarget(ctx, p)
+			}}
+			if p.Name != profile.Host {
+				l.overrideLabel = p.Name
+			}
+			out = append(out, l)
+		}
 	}
 	for _, t := range o.Targets {
 		spec, _ := parseTargetSpec(t) // validated when the flags were parsed
-		out = append(out, launcher{name: spec.addr, start: func(context.Context) (conformance.Target, func(), error) {
+		l := launcher{name: spec.addr, start: func(context.Context) (conformance.Target, func(), error) {
 			return conformance.Target{Name: spec.addr, Addr: spec.addr, Labels: spec.labels}, func() {}, nil
-		}})
+		}}
+		if len(spec.labels) > 0 {
+			l.overrideLabel = spec.labels[len(spec.labels)-1]
+		}
+		out = append(out, l)
 	}
 	for i, fw := range o.Firmwares {
 		for _, py := range o.Pythons {
@@ -45,15 +63,19 @@ func (o *ConformOptions) launchers() []launcher {
 	return out
 }
 
-// startEmulatorTarget starts the in-process emulator with the fixture: the
-// built-in one, or StartEmulator's when set.
-func (o *ConformOptions) startEmulatorTarget(ctx context.Context) (conformance.Target, func(), error) {
+// startEmulatorTarget starts the in-process emulator with the fixture under
+// a device profile: the built-in one, or StartEmulator's when set (which
+// runs on the host profile only).
+func (o *ConformOptions) startEmulatorTarget(ctx context.Context, p *profile.Profile) (conformance.Target, func(), error) {
 	if o.StartEmulator == nil {
-		t, stop, err := emulatorTarget(ctx, server.CPython)
+		t, stop, err := emulatorTarget(ctx, server.CPython, p)
 		if err != nil {
 			return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
 		}
 		return t, stop, nil
+	}
+	if p.Name != profile.Host {
+		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: profile %s: a replaced emulator runs on the host profile only", p.Name)
 	}
 	addr, stop, err := o.StartEmulator(ctx)
 	if err != nil {
@@ -116,6 +138,7 @@ func runConform(o *ConformOptions) error {
 
 	var runs []conformance.TargetResults
 	var problems []string
+	overrideLabel := ""
 	for _, l := range launchers {
 		if ctx.Err() != nil {
 			break
@@ -127,10 +150,14 @@ func runConform(o *ConformOptions) error {
 			continue
 		}
 		fmt.Fprintf(o.Out, "== %s on %s [%s]: %d scenarios\n", t.Name, t.Addr, strings.Join(t.Labels, ","), len(scenarios))
+		if t.Profile != "" {
+			fmt.Fprintf(o.Out, "== device profile %s: a result's [rule ...] names the profile rules that acted on it\n", t.Profile)
+		}
 		results := runner.Run(ctx, t, scenarios)
 		stop()
 		text.Summary(t.Name, results)
 		runs = append(runs, conformance.TargetResults{Target: t, Results: results})
+		overrideLabel = l.overrideLabel
 	}
 	if len(runs) > 1 {
 		fmt.Fprintln(o.Out)
@@ -147,7 +174,7 @@ func runConform(o *ConformOptions) error {
 		failed += conformance.Summarize(r.Results).Failed
 	}
 	if o.Update && len(runs) == 1 {
-		left, err := updateScenarios(o, updateDir, runs[0].Results)
+		left, err := updateScenarios(o, updateDir, runs[0].Results, overrideLabel)
 		if err != nil {
 			return err
 		}
@@ -188,14 +215,21 @@ func writeReports(o *ConformOptions, runs []conformance.TargetResults) error {
 
 // updateScenarios rewrites the failing scenarios' expectations from the
 // target's bytes, prints each change, and returns how many failures could
-// not be turned into expectations.
-func updateScenarios(o *ConformOptions, dir string, results []conformance.Result) (int, error) {
+// not be turned into expectations. With a label, the changes go into
+// override sections for it, and the base expectations stay.
+func updateScenarios(o *ConformOptions, dir string, results []conformance.Result, label string) (int, error) {
 	left, files := 0, 0
 	for _, r := range results {
 		if r.Status != conformance.StatusFail {
 			continue
 		}
-		changes, rest := conformance.Update(r)
+		update := conformance.Update
+		if label != "" {
+			update = func(r conformance.Result) ([]conformance.Change, []conformance.Failure) {
+				return conformance.UpdateOverride(r, label)
+			}
+		}
+		changes, rest := update(r)
 		for _, f := range rest {
 			fmt.Fprintf(o.Out, "%s: cannot update %s\n", r.ID, f.Summary())
 		}
@@ -209,6 +243,9 @@ func updateScenarios(o *ConformOptions, dir string, results []conformance.Result
 		files++
 		for _, c := range changes {
 			fmt.Fprint(o.Out, c.String())
+		}
+		if label != "" && conformance.NeedsDifference(r.Scenario, label) {
+			fmt.Fprintf(o.Out, "%s: write a difference and a rule line in its [... when %s] sections, saying why %s differs\n", r.ID, label, label)
 		}
 	}
 	fmt.Fprintf(o.Out, "updated %d scenario file(s) in %s; %d failure(s) left\n", files, dir, left)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/nettest"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/upstream"
 	"github.com/europi-http/europi-http/server"
 )
@@ -52,6 +53,22 @@ func TestConformFlags(t *testing.T) {
 		{"list ignores target count", []string{"--list", "--update", "--firmware", "/a", "--firmware", "/b"},
 			def(func(o *ConformOptions) { o.List, o.Update, o.Firmwares = true, true, []string{"/a", "/b"} }), ""},
 		{"update two targets", []string{"--update", "--firmware", "/fw", "--emulator"}, ConformOptions{}, "--update rewrites expectations from one target; 2 given"},
+		{"profiles", []string{"--profile", "pico-w,pico-w-patched", "--without", "send-buffer"},
+			def(func(o *ConformOptions) {
+				o.Profiles, o.Without = []string{"pico-w", "pico-w-patched"}, []string{"send-buffer"}
+			}), ""},
+		{"profile beside a target", []string{"--profile", "pico-w", "--target", "127.0.0.1:1", "--emulator"},
+			def(func(o *ConformOptions) {
+				o.Profiles, o.Targets, o.Emulator = []string{"pico-w"}, []string{"127.0.0.1:1"}, true
+			}), ""},
+		{"update under a profile", []string{"--update", "--profile", "pico-w"},
+			def(func(o *ConformOptions) { o.Update, o.Profiles = true, []string{"pico-w"} }), ""},
+		{"unknown profile", []string{"--profile", "pico-x"}, ConformOptions{}, `unknown profile "pico-x"`},
+		{"unknown rule", []string{"--profile", "pico-w", "--without", "nope"}, ConformOptions{}, `no rule "nope"`},
+		{"host has no rules", []string{"--without", "send-buffer"}, ConformOptions{}, "profile host has no rules"},
+		{"profile twice", []string{"--profile", "pico-w,PICO-W"}, ConformOptions{}, "--profile pico-w given twice"},
+		{"profile without the emulator", []string{"--profile", "pico-w", "--target", "127.0.0.1:1"}, ConformOptions{}, "--profile and --without apply to the in-process emulator"},
+		{"update two profiles", []string{"--update", "--profile", "host,pico-w"}, ConformOptions{}, "one target; 2 given"},
 		{"python without firmware", []string{"--python", "micropython"}, ConformOptions{}, "--python only applies to --firmware"},
 		{"empty python", []string{"--firmware", "/fw", "--python", " "}, ConformOptions{}, "empty interpreter"},
 		{"zero timeout", []string{"--timeout", "0s"}, ConformOptions{}, "--timeout 0s: must be positive"},
@@ -270,7 +287,9 @@ func TestRunConformEmulatorTarget(t *testing.T) {
 // `make test` promises.
 func TestConformSuiteAgainstEmulator(t *testing.T) {
 	conformance.Run(t, func(t *testing.T) conformance.Target {
-		target, stop, err := emulatorTarget(t.Context(), server.CPython)
+		host, err := profile.Lookup(profile.Host)
+		require.NoError(t, err)
+		target, stop, err := emulatorTarget(t.Context(), server.CPython, host)
 		require.NoError(t, err)
 		t.Cleanup(stop)
 		return target

@@ -24,6 +24,8 @@ emulator, a real Pico W, upstream's http_server.py) against recorded scenarios.`
 		NewCmdConform(nil),
 		NewCmdProfiles(nil),
 		NewCmdBench(nil),
+		NewCmdRecord(nil),
+		NewCmdClients(nil),
 		NewCmdVersion(nil),
 	)
 	return root

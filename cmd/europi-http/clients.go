@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/clients"
+	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/server"
+)
+
+// ClientsOptions holds every flag of `europi-http clients`, plus what the
+// command gets from its surroundings.
+type ClientsOptions struct {
+	// Target is a running server, HOST:PORT or http://HOST:PORT; "" starts
+	// the in-process emulator with the conformance fixture.
+	Target string
+	// Clients are the clients to run, in column order.
+	Clients []string
+	// Run selects scenarios by ID (a regular expression) from all areas.
+	Run string
+	// All takes every scenario a real client can send, not only the
+	// routes (get/, post/).
+	All bool
+	// Scenarios is a folder of scenario files to use instead of the
+	// embedded ones.
+	Scenarios string
+	// JSON is a file for the JSON report, "-" for standard output.
+	JSON string
+	// Timeout bounds each client's exchange.
+	Timeout time.Duration
+	// Verbose adds, per scenario and client, the headers kept, the body
+	// and the error.
+	Verbose bool
+	// Chromium is the browser to run ("" finds one).
+	Chromium string
+
+	// targetAddr is Target parsed into HOST:PORT.
+	targetAddr string
+
+	// Ctx is the command's context; Out and ErrOut its streams.
+	Ctx    context.Context
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// NewCmdClients builds `europi-http clients`. runF replaces the real run
+// in tests; nil means runClients.
+func NewCmdClients(runF func(*ClientsOptions) error) *cobra.Command {
+	opts := &ClientsOptions{}
+	cmd := &cobra.Command{
+		Use:   "clients",
+		Short: "Show which real HTTP clients accept the device's responses",
+		Long: `clients sends the conformance suite's requests through real HTTP clients (Go's
+net/http, curl, Python's urllib and headless Chromium, each where installed) and prints,
+per scenario, what each made of the response: "ok 200", the header lines it dropped, a
+body it decoded wrongly, or the error it refused the response with. A client that is not
+installed is listed as missing, not left out.
+
+Upstream writes "charset=utf-8" and extra headers as lines without a colon: strict
+parsers refuse them, urllib drops them, browsers tolerate them but never see the
+charset. This is the table to read before changing the header format.
+
+By default the requests go to the in-process emulator serving the conformance fixture,
+and the scenarios are the routes (get/ and post/) a client can express: one GET or POST
+with a plain path. Chromium is started once and driven over DevTools.`,
+		Example: `  europi-http clients
+  europi-http clients --clients curl,go --run '^get/'
+  europi-http clients --target 192.168.4.1:80 --json report.json
+  europi-http clients --all -v`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runClients(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Target, "target", "", "a running device or server, HOST:PORT (default: the in-process emulator with the fixture)")
+	f.StringSliceVar(&opts.Clients, "clients", clients.Names, "clients to run, in column order: "+strings.Join(clients.Names, ", "))
+	f.StringVar(&opts.Run, "run", "", "only scenarios whose ID matches this regular expression (from every area)")
+	f.BoolVar(&opts.All, "all", false, "every scenario a real client can send, not only the routes under get/ and post/")
+	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to use instead of the embedded ones")
+	f.StringVar(&opts.JSON, "json", "", "write a JSON report to this file (- for standard output, instead of the table)")
+	f.DurationVar(&opts.Timeout, "timeout", clients.DefaultTimeout, "deadline of each client's exchange")
+	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "also print, per scenario and client, the headers kept, the body or the error")
+	f.StringVar(&opts.Chromium, "chromium", "", "the browser to run (default: $"+clients.EnvChromium+", else chromium on PATH)")
+	return cmd
+}
+
+// validate checks the flags.
+func (o *ClientsOptions) validate() error {
+	if o.Timeout <= 0 {
+		return fmt.Errorf("--timeout %s: must be positive", o.Timeout)
+	}
+	if err := clients.CheckNames(o.Clients); err != nil {
+		return fmt.Errorf("--clients: %w", err)
+	}
+	if o.Target != "" {
+		spec, err := parseTargetSpec(o.Target)
+		if err != nil {
+			return err
+		}
+		if len(spec.labels) > 0 {
+			return fmt.Errorf("--target %q: an address takes no labels", o.Target)
+		}
+		o.targetAddr = spec.addr
+	}
+	return nil
+}
+
+// requests returns the requests of the scenarios the flags select.
+func (o *ClientsOptions) requests() ([]clients.Request, error) {
+	var all []*conformance.Scenario
+	var err error
+	if o.Scenarios != "" {
+		all, err = conformance.LoadDir(o.Scenarios)
+	} else {
+		all, err = conformance.Default()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if all, err = conformance.Select(all, o.Run); err != nil {
+		return nil, err
+	}
+	reqs := clients.Requests(all, o.All || o.Run != "")
+	if len(reqs) == 0 {
+		return nil, errors.New("no selected scenario is a request a real client can send (one GET or POST with a plain path)")
+	}
+	return reqs, nil
+}
+
+// runClients runs `europi-http clients` with parsed options.
+func runClients(o *ClientsOptions) error {
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	reqs, err := o.requests()
+	if err != nil {
+		return err
+	}
+	cs, err := clients.New(o.Clients, clients.Config{Chromium: o.Chromium})
+	if err != nil {
+		return err
+	}
+	addr, what := o.targetAddr, o.targetAddr
+	if addr == "" {
+		t, stop, err := fixtureEmulator(ctx)
+		if err != nil {
+			return fmt.Errorf("starting the emulator: %w", err)
+		}
+		defer stop()
+		addr, what = t.Addr, "the emulator with the conformance fixture"
+	}
+	fmt.Fprintf(o.ErrOut, "clients: %d scenario(s) through %s against %s\n", len(reqs), strings.Join(o.Clients, ", "), what)
+
+	runner := clients.Runner{Clients: cs, Timeout: o.Timeout}
+	rep := runner.Run(ctx, addr, reqs)
+	if o.JSON != "" {
+		if err := writeClientsJSON(o, rep); err != nil {
+			return err
+		}
+		if o.JSON == "-" {
+			return ctx.Err()
+		}
+	}
+	if err := clients.WriteTable(o.Out, rep); err != nil {
+		return err
+	}
+	if o.Verbose {
+		fmt.Fprintln(o.Out)
+		clients.WriteDetails(o.Out, rep)
+	}
+	if ctx.Err() != nil {
+		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", ctx.Err())}
+	}
+	return nil
+}
+
+// writeClientsJSON writes the --json report.
+func writeClientsJSON(o *ClientsOptions, rep clients.Report) error {
+	if o.JSON == "-" {
+		return clients.WriteJSON(o.Out, rep)
+	}
+	f, err := os.Create(o.JSON)
+	if err != nil {
+		return err
+	}
+	if err := clients.WriteJSON(f, rep); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writing %s: %w", o.JSON, err)
+	}
+	return f.Close()
+}
+
+// fixtureEmulator starts the in-process emulator with the conformance
+// fixture as conform does (CPython differences, host profile), for the
+// commands that need a target when the user names none.
+func fixtureEmulator(ctx context.Context) (conformance.Target, func(), error) {
+	host, err := profile.Lookup(profile.Host)
+	if err != nil {
+		return conformance.Target{}, nil, err
+	}
+	return emulatorTarget(ctx, server.CPython, host)
+}

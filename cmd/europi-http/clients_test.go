@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/clients"
+)
+
+func TestClientsFlags(t *testing.T) {
+	def := func(change func(*ClientsOptions)) ClientsOptions {
+		o := ClientsOptions{Clients: clients.Names, Timeout: clients.DefaultTimeout}
+		if change != nil {
+			change(&o)
+		}
+		return o
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    ClientsOptions
+		wantErr string
+	}{
+		{"defaults", nil, def(nil), ""},
+		{"everything", []string{"--target", "http://192.168.4.1", "--clients", "curl,go", "--run", "^get/", "--all",
+			"--scenarios", "rec", "--json", "-", "--timeout", "2s", "-v", "--chromium", "/opt/chrome"},
+			def(func(o *ClientsOptions) {
+				o.Target, o.targetAddr, o.Clients, o.Run, o.All = "http://192.168.4.1", "192.168.4.1:80", []string{"curl", "go"}, "^get/", true
+				o.Scenarios, o.JSON, o.Timeout, o.Verbose, o.Chromium = "rec", "-", 2*time.Second, true, "/opt/chrome"
+			}), ""},
+		{"unknown client", []string{"--clients", "go,wget"}, ClientsOptions{}, `--clients: unknown client "wget"`},
+		{"no client", []string{"--clients", ""}, ClientsOptions{}, "--clients: no client named"},
+		{"zero timeout", []string{"--timeout", "0s"}, ClientsOptions{}, "--timeout 0s: must be positive"},
+		{"target with labels", []string{"--target", "pico-w=10.0.0.5:80"}, ClientsOptions{}, "takes no labels"},
+		{"https target", []string{"--target", "https://10.0.0.5"}, ClientsOptions{}, "only http://"},
+		{"positional args", []string{"x"}, ClientsOptions{}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *ClientsOptions
+			cmd := NewCmdClients(func(o *ClientsOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			got.Ctx, got.Out, got.ErrOut = nil, nil, nil
+			assert.Equal(t, tt.want, *got)
+		})
+	}
+}
+
+// clientsOpts returns options for a run of names over the scenarios run
+// selects, the table on out and the progress line on errOut.
+func clientsOpts(out, errOut *bytes.Buffer, run string, names ...string) *ClientsOptions {
+	return &ClientsOptions{Clients: names, Run: run, Timeout: 5 * time.Second, Ctx: context.Background(), Out: out, ErrOut: errOut}
+}
+
+func TestRunClientsAgainstATarget(t *testing.T) {
+	device := fakeDevice(t, answering(conformOK))
+	var out, errOut bytes.Buffer
+	o := clientsOpts(&out, &errOut, "^get/(text|json)$", "go")
+	o.targetAddr = device
+	o.JSON = filepath.Join(t.TempDir(), "report.json")
+	require.NoError(t, runClients(o))
+	assert.Equal(t, "clients: 2 scenario(s) through go against "+device+"\n", errOut.String())
+	assert.Regexp(t, `get/json +200 text/plain +refused: malformed MIME header\n`, out.String())
+	assert.Contains(t, out.String(), "go: net/http go")
+
+	data, err := os.ReadFile(o.JSON)
+	require.NoError(t, err)
+	var rep struct {
+		Target string `json:"target"`
+		Rows   []struct {
+			Request struct{ ID string } `json:"request"`
+		} `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal(data, &rep))
+	assert.Equal(t, device, rep.Target)
+	require.Len(t, rep.Rows, 2)
+	assert.Equal(t, "get/json", rep.Rows[0].Request.ID)
+
+	// --json - puts the JSON on standard output instead of the table.
+	out.Reset()
+	o.JSON = "-"
+	require.NoError(t, runClients(o))
+	assert.True(t, json.Valid(out.Bytes()))
+	assert.NotContains(t, out.String(), "scenario  ")
+}
+
+func TestRunClientsSelection(t *testing.T) {
+	var out bytes.Buffer
+	assert.ErrorContains(t, runClients(clientsOpts(&out, &out, "^methods/put$", "go")), "no selected scenario is a request a real client can send")
+	assert.ErrorContains(t, runClients(clientsOpts(&out, &out, "(", "go")), "--run")
+	o := clientsOpts(&out, &out, "", "go")
+	o.Scenarios = filepath.Join(t.TempDir(), "missing")
+	assert.ErrorContains(t, runClients(o), "scenarios folder")
+}
+
+// TestClientsReportOnTheFixture runs the report as CI does, against the
+// emulator with the fixture: every client installed here must behave as
+// the README's table says, and one that is missing must be listed so.
+func TestClientsReportOnTheFixture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts clients and a browser")
+	}
+	var out, errOut bytes.Buffer
+	o := clientsOpts(&out, &errOut, `^get/(text|headers|html-unicode|json)$|^post/json-object$`, clients.Names...)
+	o.Verbose = true
+	require.NoError(t, runClients(o), out.String())
+	t.Log("\n" + out.String())
+	text := out.String()
+	assert.Contains(t, errOut.String(), "5 scenario(s) through go, curl, urllib, chromium against the emulator with the conformance fixture")
+	table, _, _ := strings.Cut(text, "\n\n")
+	rows := map[string]string{}
+	for _, line := range strings.Split(table, "\n")[1:] {
+		id, rest, _ := strings.Cut(line, " ")
+		rows[id] = rest
+	}
+	require.Len(t, rows, 5, table)
+	installed := func(name string) bool {
+		return !strings.Contains(text, name+": not installed")
+	}
+	for id, cells := range rows {
+		if installed("go") {
+			assert.Contains(t, cells, "refused: malformed MIME header", id)
+		}
+		if installed("curl") {
+			assert.Contains(t, cells, "refused: (8) Header without colon", id)
+		}
+		if installed("urllib") || installed("chromium") {
+			assert.Contains(t, cells, "ok 200, dropped lines: charset=utf-8", id)
+		}
+	}
+	if installed("chromium") {
+		assert.Contains(t, rows["get/html-unicode"], "text garbled (read as windows-1252)")
+		assert.Contains(t, rows["get/headers"], "dropped lines: charset=utf-8, X-One=1, Cache-Control=no-store")
+	}
+	for _, name := range clients.Names {
+		assert.Regexp(t, "(?m)^"+name+": ", text, "every client has its line, installed or not")
+	}
+}

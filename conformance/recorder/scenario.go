@@ -1,0 +1,151 @@
+package recorder
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/europi-http/europi-http/conformance"
+)
+
+// DefaultGap is the pause below which two reads from the client count as
+// one send: a write the relay happened to read in two parts, not two
+// segments the client meant.
+const DefaultGap = 5 * time.Millisecond
+
+// inlineSend is the longest byte string written on one line; longer ones
+// are cut after each line feed, as --update writes bodies.
+const inlineSend = 80
+
+// Scenario turns a recorded session into a scenario with the given ID. gap
+// is the pause below which two client reads merge into one send (0 means
+// DefaultGap). The scenario is checked as Parse checks a file, so what it
+// returns can be written and replayed; a session that was not recorded
+// whole is an error.
+func Scenario(s *Session, id string, gap time.Duration) (*conformance.Scenario, error) {
+	if s.Outcome != OutcomeRecorded {
+		return nil, fmt.Errorf("connection %d was not recorded whole: %s", s.Seq, s.Outcome)
+	}
+	if gap <= 0 {
+		gap = DefaultGap
+	}
+	steps := Steps(s, gap)
+	sc := &conformance.Scenario{
+		ID: id,
+		Comment: []string{
+			fmt.Sprintf("Recorded by europi-http record: client %s through the relay to %s,", s.Client, s.Upstream),
+			fmt.Sprintf("at %s. The expectation is what that server sent.", s.Started.UTC().Format(time.RFC3339)),
+		},
+		Description: describe(s, steps),
+		Rules:       rulesFor(s, steps),
+		Steps:       steps,
+		Sections:    []*conformance.Section{expectSection(s)},
+		Timeout:     scenarioTimeout(s),
+	}
+	// Parse of Format is what conform will do with the file; doing it here
+	// turns a recording the format cannot hold into an error, not a file.
+	if _, err := conformance.Parse(id, conformance.Format(sc)); err != nil {
+		return nil, fmt.Errorf("connection %d: the recording does not make a valid scenario: %w", s.Seq, err)
+	}
+	return sc, nil
+}
+
+// Steps returns what the relay did towards the server as scenario steps:
+// each client segment as a send, the pauses between them as waits, and a
+// half-close or reset that came before the server ended. Reads closer than
+// gap merge, unless the server answered in between. A send that came after
+// the server had answered or ended may fail on replay, and says so; one
+// after the server's end waits for that end (await) first. The
+// client's close after the server's end is left out: a replay closes
+// anyway.
+func Steps(s *Session, gap time.Duration) []conformance.Step {
+	var out []conformance.Step
+	var last time.Duration // when the last step was taken
+	spoke, ended, awaited := false, false, false
+	merge := -1 // index of a send the next read may join
+	pause := func(at time.Duration, first bool) {
+		d := (at - last).Round(time.Millisecond)
+		if first {
+			out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+		}
+		if d >= time.Millisecond {
+			out = append(out, conformance.Step{Kind: conformance.StepWait, Wait: d})
+		}
+		last = at
+	}
+	for _, e := range s.Events {
+		switch e.Kind {
+		case EventRecv:
+			spoke, merge = true, -1
+		case EventFIN, EventRST, EventTimeout:
+			ended, merge = true, -1
+		case EventSend:
+			if merge >= 0 && e.At-last < gap {
+				data := append(out[merge].Data.Value(), e.Data...)
+				out[merge].Data = layout(data)
+				last = e.At
+				continue
+			}
+			first := len(out) == 0
+			switch {
+			case ended && !awaited:
+				// The server had ended before this send: a replay waits
+				// for that, not for a pause that may be too short.
+				if first {
+					out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+				}
+				out = append(out, conformance.Step{Kind: conformance.StepAwait, Conn: conformance.MainConn})
+				awaited = true
+			case !first || e.At >= gap:
+				pause(e.At, first)
+			}
+			last = e.At
+			out = append(out, conformance.Step{Kind: conformance.StepSend, Conn: conformance.MainConn,
+				Data: layout(e.Data), MayFail: spoke || ended})
+			merge = len(out) - 1
+		case EventShutdown, EventReset:
+			if ended {
+				continue
+			}
+			pause(e.At, len(out) == 0)
+			kind := conformance.StepShutdown
+			if e.Kind == EventReset {
+				kind = conformance.StepReset
+			}
+			out = append(out, conformance.Step{Kind: kind, Conn: conformance.MainConn})
+			merge = -1
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+	}
+	return out
+}
+
+// scenarioTimeout returns the idle timeout a replay needs: the recorder's
+// own when the connection ended by it, or when a pause in the recording
+// was long enough that the runner's default might end the replay early.
+func scenarioTimeout(s *Session) time.Duration {
+	if s.ServerEnd() == EventTimeout {
+		return s.Idle
+	}
+	var prev, longest time.Duration
+	for _, e := range s.Events {
+		longest = max(longest, e.At-prev)
+		prev = e.At
+	}
+	if longest >= conformance.DefaultTimeout/2 {
+		return max(s.Idle, 2*longest)
+	}
+	return 0
+}
+
+// countSends returns the number of send steps.
+func countSends(steps []conformance.Step) int {
+	n := 0
+	for _, st := range steps {
+		if st.Kind == conformance.StepSend {
+			n++
+		}
+	}
+	return n
+}
