@@ -20,6 +20,7 @@ type Part struct {
 	// Text is the part's bytes (any bytes; a Go string holds them as is).
 	Text string
 	// Repeat is how many times Text repeats; 0 and 1 both mean once.
+	// Parse gives 0 for "x"*1, and Format writes neither as "*1".
 	Repeat int
 	// NewLine puts the part on its own continuation line when written.
 	NewLine bool
@@ -61,6 +62,15 @@ func (b Bytes) Value() []byte {
 		}
 	}
 	return buf.Bytes()
+}
+
+// Len returns how many bytes the parts stand for, without building them.
+func (b Bytes) Len() int {
+	n := 0
+	for _, p := range b.Parts {
+		n += len(p.Text) * max(p.Repeat, 1)
+	}
+	return n
 }
 
 // String returns the bytes as one Go-quoted string, for messages.

@@ -15,6 +15,9 @@ import (
 // section says how many.
 func Check(r *Resolved, c *Capture) []Failure {
 	var out []Failure
+	if c.Overran {
+		out = append(out, overranFailure(c))
+	}
 	for _, se := range c.StepErrors {
 		if se.Step.MayFail || serverEndedFirst(c, se.Step) {
 			continue
@@ -55,6 +58,7 @@ func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
 	}
 	var out []Failure
 	resp := SplitResponse(cc.Data)
+	resp.Cut = cc.Cut
 	silent := len(cc.Data) == 0 && expectsResponse(e)
 	if silent {
 		// One failure says it all; a clause-by-clause list of
@@ -93,6 +97,9 @@ func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
 			f, headersDone = checkHeaders(e.Conn, headers, resp), true
 		}
 		if f != nil {
+			// Bytes that were not kept cannot be written into an
+			// expectation; how the connection ended and the counts can.
+			f.cut = cc.Cut > 0 && needsKept(ef.Kind, resp)
 			out = append(out, *f)
 		}
 	}
@@ -151,7 +158,11 @@ func checkHeaders(conn string, headers []Effective, resp Response) *Failure {
 	}
 	want = append(want, crlf...)
 	f := exact(&headers[0], conn, want, resp.Header)
-	if f != nil && !resp.Complete {
+	switch {
+	case f == nil || resp.Complete:
+	case resp.Cut > 0:
+		f.Detail += fmt.Sprintf(" (the blank line ending the header block is not in the first %d bytes, which is all the runner kept)", len(resp.Raw))
+	default:
 		f.Detail += " (the blank line ending the header block never came)"
 	}
 	return f
@@ -162,27 +173,36 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 	conn := cc.Name
 	switch ef.Kind {
 	case ClauseRaw:
-		return exact(ef, conn, ef.Bytes.Value(), resp.Raw)
+		return exactCut(ef, conn, ef.Bytes.Value(), resp.Raw, resp.Cut)
 	case ClauseStatus:
 		return exact(ef, conn, ef.Bytes.Value(), resp.Status)
 	case ClauseBody:
-		return exact(ef, conn, ef.Bytes.Value(), resp.Body)
+		if resp.Cut > 0 && !resp.Complete {
+			return headNotKept(ef, conn, resp)
+		}
+		return exactCut(ef, conn, ef.Bytes.Value(), resp.Body, resp.Cut)
 	case ClausePrefix:
 		want := ef.Bytes.Value()
-		got := resp.Body[:min(len(want), len(resp.Body))]
-		return exact(ef, conn, want, got)
+		if len(resp.Body) < len(want) {
+			if resp.Cut > 0 && !resp.Complete {
+				return headNotKept(ef, conn, resp)
+			}
+			return exactCut(ef, conn, want, resp.Body, resp.Cut)
+		}
+		return exact(ef, conn, want, resp.Body[:len(want)])
 	case ClauseSuffix:
+		if resp.Cut > 0 {
+			return notKept(ef, conn, resp, "the body's end")
+		}
 		want := ef.Bytes.Value()
 		got := resp.Body[len(resp.Body)-min(len(want), len(resp.Body)):]
 		return exact(ef, conn, want, got)
 	case ClauseLength:
-		if len(resp.Body) == ef.N {
-			return nil
-		}
-		f := fail(ef, conn, fmt.Sprintf("expected a body of %d bytes, actual %d", ef.N, len(resp.Body)))
-		f.Expected, f.Actual = []byte(strconv.Itoa(ef.N)), []byte(strconv.Itoa(len(resp.Body)))
-		return f
+		return checkLength(ef, conn, resp)
 	case ClauseJSON:
+		if resp.Cut > 0 {
+			return notKept(ef, conn, resp, "the whole body")
+		}
 		where, err := JSONEqual([]byte(ef.Text), resp.Body)
 		if err == nil && where == "" {
 			return nil

@@ -62,17 +62,26 @@ const sideLines = 3
 // cellWidth is how many bytes of a line one column of SideBySide shows.
 const cellWidth = 40
 
+// sideWindow bounds how many bytes before and after the first difference
+// SideBySide looks at, so its cost does not grow with the inputs.
+const sideWindow = 8 << 10
+
 // SideBySide lays expected and actual out in two columns, one line (up to
 // and including each LF) per row, each Go-quoted so CR, NUL and invalid
 // UTF-8 show. Rows that differ are marked with "!"; only the rows around
 // the first difference are shown, and long lines are cut around it.
 func SideBySide(expected, actual []byte) string {
-	el, al := splitLines(expected), splitLines(actual)
 	off := FirstDiff(expected, actual)
 	if off < 0 {
 		return ""
 	}
-	row, col := lineOf(expected, off)
+	// Only a window around the difference is split into lines. The bytes
+	// before off are the same in both, so both windows start together.
+	start := windowStart(expected, off)
+	ew, aw := expected[start:windowEnd(expected, off)], actual[start:windowEnd(actual, off)]
+	el, al := splitLines(ew), splitLines(aw)
+	firstRow := bytes.Count(expected[:start], []byte{'\n'})
+	row, col := lineOf(ew, off-start)
 	n := max(len(el), len(al))
 	from, to := max(0, row-sideLines), min(n, row+sideLines+1)
 
@@ -105,10 +114,52 @@ func SideBySide(expected, actual []byte) string {
 		}
 		fmt.Fprintf(&sb, "%s %-*s | %s\n", mark, width, c[0], c[1])
 	}
-	if to < n {
-		fmt.Fprintf(&sb, "  ... %d more lines\n", n-to)
+	if more := max(countLines(expected), countLines(actual)) - (firstRow + to); more > 0 {
+		fmt.Fprintf(&sb, "  ... %d more lines\n", more)
 	}
 	return sb.String()
+}
+
+// windowStart returns where SideBySide's window starts: sideLines lines
+// before the line holding off, at most sideWindow bytes before off.
+func windowStart(data []byte, off int) int {
+	limit := max(0, off-sideWindow)
+	i := off
+	for lfs := 0; i > limit; i-- {
+		if data[i-1] == '\n' {
+			if lfs == sideLines {
+				break
+			}
+			lfs++
+		}
+	}
+	return i
+}
+
+// windowEnd returns where SideBySide's window ends: after the line
+// sideLines lines below the one holding off, at most sideWindow bytes
+// after off.
+func windowEnd(data []byte, off int) int {
+	limit := min(len(data), off+sideWindow)
+	i := off
+	for lfs := 0; i < limit; i++ {
+		if data[i] == '\n' {
+			if lfs == sideLines {
+				return i + 1
+			}
+			lfs++
+		}
+	}
+	return i
+}
+
+// countLines returns how many lines splitLines would cut data into.
+func countLines(data []byte) int {
+	n := bytes.Count(data, []byte{'\n'})
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
 }
 
 // lineCell quotes one line, cut to cellWidth bytes around focus.

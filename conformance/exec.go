@@ -13,71 +13,19 @@ import (
 	"time"
 )
 
-// Capture is what one run of a scenario's steps saw.
-type Capture struct {
-	// Conns holds one capture per connection, in order of first use.
-	Conns []*ConnCapture
-	// Marks maps a mark's name to the bytes each connection had received
-	// when the mark step ran.
-	Marks map[string]map[string]int
-	// StepErrors are the steps that failed (a refused dial, a failed write).
-	StepErrors []StepError
-	// Escapes are the exceptions that escaped check_requests() during the
-	// scenario; nil when the target cannot report them.
-	Escapes []string
-	// EscapesKnown is true when the target reported escapes.
-	EscapesKnown bool
-	// Duration is how long the steps took, reads included.
-	Duration time.Duration
-}
-
-// ConnCapture is what one connection received and how it ended.
-type ConnCapture struct {
-	// Name is the connection's name in the scenario.
-	Name string
-	// Local is the client's own address ("127.0.0.1:50000"), as the
-	// server sees the peer; "" when the dial failed. It ties a target's
-	// reports about a connection (device profile events) to the
-	// connection.
-	Local string
-	// Data is every byte received, in order.
-	Data []byte
-	// Chunks are the reads that returned data, with their time since the
-	// scenario started: the segment timing a recorder keeps.
-	Chunks []Chunk
-	// End is how the connection ended.
-	End End
-	// Err is the error text for EndError and EndRefused.
-	Err string
-}
-
-// Chunk is one read's bytes and when they arrived.
-type Chunk struct {
-	// At is the time since the scenario started.
-	At time.Duration
-	// Data is what the read returned.
-	Data []byte
-}
-
-// StepError is a step that failed.
-type StepError struct {
-	// Index is the step's index in Scenario.Steps.
-	Index int
-	// Step is the step.
-	Step Step
-	// Err says what failed.
-	Err string
-}
-
 // liveConn is one open connection while steps run.
 type liveConn struct {
 	cc       *ConnCapture
 	conn     *net.TCPConn
 	timeout  time.Duration
+	deadline time.Time // the whole scenario's
+	keep     int       // the most bytes cc.Data holds
 	start    time.Time
 	activity atomic.Int64 // unix nanoseconds of the last send or receive
 	closedBy atomic.Bool  // the client closed or reset it
+	overran  atomic.Bool  // the client closed it at the scenario deadline
 	mu       sync.Mutex   // guards cc while the reader runs
+	ends     []int        // where each chunk ends in cc.Data; guarded by mu
 	done     chan struct{}
 }
 
@@ -85,55 +33,102 @@ type liveConn struct {
 func (lc *liveConn) touch() {
 	now := time.Now()
 	lc.activity.Store(now.UnixNano())
-	_ = lc.conn.SetReadDeadline(now.Add(lc.timeout))
+	_ = lc.conn.SetReadDeadline(lc.readDeadline())
+}
+
+// readDeadline is the idle timeout after the last activity, or the
+// scenario's deadline when that comes first: bytes restart the one, never
+// the other.
+func (lc *liveConn) readDeadline() time.Time {
+	return earlier(time.Unix(0, lc.activity.Load()).Add(lc.timeout), lc.deadline)
+}
+
+// earlier returns the earlier of two times.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // read receives until the server ends the connection, the client closes
-// it, or it stays idle for the timeout.
+// it, it stays idle for the timeout, or the scenario's deadline passes.
 func (lc *liveConn) read() {
 	defer close(lc.done)
 	buf := make([]byte, 64<<10)
 	for {
-		_ = lc.conn.SetReadDeadline(time.Unix(0, lc.activity.Load()).Add(lc.timeout))
+		_ = lc.conn.SetReadDeadline(lc.readDeadline())
 		n, err := lc.conn.Read(buf)
 		if n > 0 {
 			now := time.Now()
 			lc.mu.Lock()
-			lc.cc.Data = append(lc.cc.Data, buf[:n]...)
-			lc.cc.Chunks = append(lc.cc.Chunks, Chunk{At: now.Sub(lc.start), Data: append([]byte(nil), buf[:n]...)})
+			lc.store(buf[:n], now.Sub(lc.start))
 			lc.mu.Unlock()
 			lc.activity.Store(now.UnixNano())
 		}
 		if err == nil {
 			continue
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) && !lc.closedBy.Load() &&
-			time.Now().Before(time.Unix(0, lc.activity.Load()).Add(lc.timeout)) {
+		if errors.Is(err, os.ErrDeadlineExceeded) && !lc.closedBy.Load() && time.Now().Before(lc.readDeadline()) {
 			// A step moved the deadline while this read waited.
 			continue
 		}
-		end, text := classify(err, lc.closedBy.Load())
+		overran := lc.overran.Load() || (errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(lc.deadline))
+		end, text := classify(err, lc.closedBy.Load(), overran)
 		lc.mu.Lock()
 		lc.cc.End, lc.cc.Err = end, text
+		lc.finishChunks()
 		lc.mu.Unlock()
 		return
 	}
 }
 
-// received returns how many bytes have arrived so far.
+// store keeps what one read returned, up to the connection's limit, and
+// counts the rest: a target that floods the runner costs it no more than
+// the limit.
+func (lc *liveConn) store(data []byte, at time.Duration) {
+	cc := lc.cc
+	kept := data[:min(max(lc.keep-len(cc.Data), 0), len(data))]
+	cc.Cut += len(data) - len(kept)
+	if len(kept) == 0 {
+		return
+	}
+	cc.Data = append(cc.Data, kept...)
+	if len(cc.Chunks) < maxChunks {
+		cc.Chunks = append(cc.Chunks, Chunk{At: at})
+		lc.ends = append(lc.ends, len(cc.Data))
+		return
+	}
+	lc.ends[len(lc.ends)-1] = len(cc.Data)
+}
+
+// finishChunks points each chunk at its bytes in cc.Data, once no more
+// will be appended (which could move them).
+func (lc *liveConn) finishChunks() {
+	from := 0
+	for i, end := range lc.ends {
+		lc.cc.Chunks[i].Data = lc.cc.Data[from:end:end]
+		from = end
+	}
+}
+
+// received returns how many bytes have arrived so far, kept or not.
 func (lc *liveConn) received() int {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	return len(lc.cc.Data)
+	return lc.cc.Received()
 }
 
-// classify names how a read ended.
-func classify(err error, closedByClient bool) (End, string) {
+// classify names how a read ended; overran means the scenario's deadline
+// had passed.
+func classify(err error, closedByClient, overran bool) (End, string) {
 	switch {
 	case errors.Is(err, io.EOF):
 		return EndFIN, ""
 	case errors.Is(err, syscall.ECONNRESET):
 		return EndRST, ""
+	case overran:
+		return EndDeadline, ""
 	case closedByClient:
 		return EndClosed, ""
 	case errors.Is(err, os.ErrDeadlineExceeded):
@@ -143,11 +138,20 @@ func classify(err error, closedByClient bool) (End, string) {
 }
 
 // execute runs a scenario's steps against addr and captures what came back.
-// Every dial, write and idle read has the timeout as its deadline, and ctx
-// bounds the whole run; every connection is closed before it returns.
-func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duration) *Capture {
+// Every dial, write and idle read has the idle timeout as its deadline, the
+// whole run has the scenario deadline (its default when unset), and ctx
+// bounds it too; every connection is closed before it returns.
+func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture {
 	start := time.Now()
-	c := &Capture{Marks: map[string]map[string]int{}}
+	if lim.scenario <= 0 {
+		lim.scenario = DefaultScenarioTimeout(lim.idle)
+	}
+	deadline := start.Add(lim.scenario)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	past := func() bool { return !time.Now().Before(deadline) }
+
+	c := &Capture{Marks: map[string]map[string]int{}, Deadline: lim.scenario}
 	live := map[string]*liveConn{}
 	var order []*liveConn
 	defer func() {
@@ -163,14 +167,18 @@ func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duratio
 		if lc, ok := live[name]; ok {
 			return lc
 		}
-		lc := &liveConn{cc: &ConnCapture{Name: name}, timeout: timeout, start: start, done: make(chan struct{})}
+		lc := &liveConn{cc: &ConnCapture{Name: name}, timeout: lim.idle, deadline: deadline, keep: lim.keepFor(name),
+			start: start, done: make(chan struct{})}
 		live[name] = lc
 		order = append(order, lc)
 		c.Conns = append(c.Conns, lc.cc)
-		d := net.Dialer{Timeout: timeout}
+		d := net.Dialer{Timeout: lim.idle}
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			lc.cc.End, lc.cc.Err = EndRefused, err.Error()
+			if past() {
+				lc.cc.End = EndDeadline
+			}
 			close(lc.done)
 			return lc
 		}
@@ -181,6 +189,11 @@ func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duratio
 		return lc
 	}
 	stepErr := func(i int, err error) {
+		if past() {
+			// The deadline ended the step: that is the failure, once.
+			c.Overran = true
+			return
+		}
 		c.StepErrors = append(c.StepErrors, StepError{Index: i, Step: s.Steps[i], Err: err.Error()})
 	}
 
@@ -214,7 +227,7 @@ func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duratio
 		switch st.Kind {
 		case StepSend:
 			lc.touch()
-			_ = lc.conn.SetWriteDeadline(time.Now().Add(timeout))
+			_ = lc.conn.SetWriteDeadline(earlier(time.Now().Add(lim.idle), deadline))
 			_, err = lc.conn.Write(st.Data.Value())
 			lc.touch()
 		case StepShutdown:
@@ -245,10 +258,16 @@ func execute(ctx context.Context, addr string, s *Scenario, timeout time.Duratio
 		case <-lc.done:
 		case <-ctx.Done():
 			if lc.conn != nil {
+				lc.overran.Store(past())
 				lc.closedBy.Store(true)
 				_ = lc.conn.Close()
 				<-lc.done
 			}
+		}
+	}
+	for _, cc := range c.Conns {
+		if cc.End == EndDeadline {
+			c.Overran = true
 		}
 	}
 	c.Duration = time.Since(start)

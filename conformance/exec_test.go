@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func TestExecuteEnds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := serveFake(t, tt.handle)
 			s := steps(t, "200ms", []string{MainConn}, tt.steps...)
-			c := execute(t.Context(), addr, s, 200*time.Millisecond)
+			c := execute(t.Context(), addr, s, limits{idle: 200 * time.Millisecond})
 			require.Len(t, c.Conns, 1)
 			assert.Equal(t, tt.data, string(c.Conns[0].Data))
 			assert.Equal(t, tt.end, c.Conns[0].End, "err: %s", c.Conns[0].Err)
@@ -66,7 +67,7 @@ func TestExecuteRefused(t *testing.T) {
 	require.NoError(t, ln.Close())
 
 	s := steps(t, "", []string{MainConn}, `send "x"`, "shutdown")
-	c := execute(t.Context(), addr, s, time.Second)
+	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	require.Len(t, c.Conns, 1)
 	assert.Equal(t, EndRefused, c.Conns[0].End)
 	assert.Contains(t, c.Conns[0].Err, "refused")
@@ -86,7 +87,7 @@ func TestExecuteKeepsSegmentsAndTiming(t *testing.T) {
 		_ = c.Close()
 	})
 	s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`)
-	c := execute(t.Context(), addr, s, time.Second)
+	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	cc := c.Conns[0]
 	assert.Equal(t, "HTTP/1.0 200 OK\r\n\r\nbody", string(cc.Data))
 	require.Len(t, cc.Chunks, 2)
@@ -104,7 +105,7 @@ func TestExecuteSplitSegmentsReachServerApart(t *testing.T) {
 		_ = c.Close()
 	})
 	s := steps(t, "", []string{MainConn}, `send "GET /te"`, "wait 100ms", `send may-fail "xt\r\n\r\n"`)
-	c := execute(t.Context(), addr, s, time.Second)
+	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	assert.Equal(t, "GET /te", <-got)
 	assert.Equal(t, "ok", string(c.Conns[0].Data))
 	assert.Equal(t, EndFIN, c.Conns[0].End)
@@ -117,7 +118,7 @@ func TestExecuteMarksSeeStalledConnections(t *testing.T) {
 	s := steps(t, "1s", []string{"first", "second"},
 		"connect first", `send second "two"`, "wait 100ms", "mark stalled",
 		`send first "one"`, "await first", "await second", "mark done")
-	c := execute(t.Context(), addr, s, time.Second)
+	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	require.Len(t, c.Conns, 2)
 	assert.Equal(t, 0, c.Marks["stalled"]["second"])
 	assert.Equal(t, 0, c.Marks["stalled"]["first"])
@@ -131,7 +132,7 @@ func TestExecuteWriteErrorIsRecorded(t *testing.T) {
 	// The second send goes to a connection the server has reset; the
 	// deadline keeps it from hanging, and the error is a step error.
 	s := steps(t, "", []string{MainConn}, `send "a"`, "await", `send "b"`)
-	c := execute(t.Context(), addr, s, time.Second)
+	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	require.Len(t, c.StepErrors, 1)
 	assert.Equal(t, 2, c.StepErrors[0].Index)
 	assert.Contains(t, c.StepErrors[0].Err, "send")
@@ -143,7 +144,96 @@ func TestExecuteStopsWithContext(t *testing.T) {
 	defer cancel()
 	s := steps(t, "", []string{MainConn}, "connect", "wait 10s")
 	start := time.Now()
-	c := execute(ctx, addr, s, 10*time.Second)
+	c := execute(ctx, addr, s, limits{idle: 10 * time.Second})
 	assert.Less(t, time.Since(start), 5*time.Second, "the context bounds the run")
 	assert.Equal(t, EndClosed, c.Conns[0].End)
+}
+
+func TestExecuteKeepsUpToTheLimitAndCountsTheRest(t *testing.T) {
+	// Three writes with pauses: three chunks, the last one past the limit.
+	part := strings.Repeat("x", 400)
+	addr := serveFake(t, func(c *net.TCPConn) {
+		readRequest(c)
+		for range 3 {
+			_, _ = c.Write([]byte(part))
+			timer := time.NewTimer(30 * time.Millisecond)
+			<-timer.C
+		}
+		_ = c.Close()
+	})
+	tests := []struct {
+		name      string
+		keep      int
+		kept, cut int
+		chunks    int
+	}{
+		{"everything fits", 2000, 1200, 0, 3},
+		{"cut in the second write", 600, 600, 600, 2},
+		{"keeps nothing", 0, 0, 1200, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await", "mark done")
+			c := execute(t.Context(), addr, s, limits{idle: time.Second, keep: map[string]int{MainConn: tt.keep}})
+			cc := c.Conns[0]
+			assert.Equal(t, EndFIN, cc.End)
+			assert.Len(t, cc.Data, tt.kept)
+			assert.Equal(t, tt.cut, cc.Cut)
+			assert.Equal(t, 1200, cc.Received())
+			assert.Equal(t, 1200, c.Marks["done"][MainConn], "marks count every byte received")
+			require.Len(t, cc.Chunks, tt.chunks)
+			var joined []byte
+			for _, ch := range cc.Chunks {
+				joined = append(joined, ch.Data...)
+			}
+			assert.Equal(t, string(cc.Data), string(joined), "the chunks are the bytes kept")
+		})
+	}
+}
+
+func TestExecuteEndsAtTheScenarioDeadline(t *testing.T) {
+	// A byte every 50ms keeps a 1s idle timeout from ever firing; only
+	// the scenario's deadline ends the run.
+	trickle := func(c *net.TCPConn) {
+		readRequest(c)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for range 100 {
+			if _, err := c.Write([]byte("x")); err != nil {
+				break
+			}
+			<-tick.C
+		}
+		_ = c.Close()
+	}
+	tests := []struct {
+		name  string
+		steps []string
+	}{
+		{"reading", []string{`send "GET / HTTP/1.0\r\n\r\n"`}},
+		{"in an await", []string{`send "GET / HTTP/1.0\r\n\r\n"`, "await"}},
+		{"in a wait", []string{`send "GET / HTTP/1.0\r\n\r\n"`, "wait 10s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := serveFake(t, trickle)
+			s := steps(t, "", []string{MainConn}, tt.steps...)
+			start := time.Now()
+			c := execute(t.Context(), addr, s, limits{idle: time.Second, scenario: 300 * time.Millisecond})
+			assert.Less(t, time.Since(start), 2*time.Second)
+			assert.True(t, c.Overran)
+			assert.Equal(t, 300*time.Millisecond, c.Deadline)
+			assert.Equal(t, EndDeadline, c.Conns[0].End)
+			assert.Positive(t, c.Conns[0].Received())
+			assert.Empty(t, c.StepErrors, "the deadline is one failure, not a failed step")
+		})
+	}
+}
+
+func TestExecuteWithinTheDeadlineDoesNotOverrun(t *testing.T) {
+	addr := serveFake(t, canned(okText))
+	s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await")
+	c := execute(t.Context(), addr, s, limits{idle: time.Second, scenario: 5 * time.Second})
+	assert.False(t, c.Overran)
+	assert.Equal(t, EndFIN, c.Conns[0].End)
 }

@@ -36,12 +36,16 @@ type Failure struct {
 	// ref is the clause that failed, for --update; nil for steps and
 	// implicit checks.
 	ref *Effective
+	// cut is true when the failure judged a connection of which only the
+	// first bytes were kept (ConnCapture.Cut): --update cannot write the
+	// actual bytes.
+	cut bool
 }
 
 // Updatable reports whether --update can rewrite the clause behind the
 // failure from the actual bytes.
 func (f Failure) Updatable() bool {
-	return f.ref != nil && f.ref.Kind != ClauseMessageLike && f.ref.Kind != ClauseEscapeLike
+	return f.ref != nil && !f.cut && f.ref.Kind != ClauseMessageLike && f.ref.Kind != ClauseEscapeLike
 }
 
 // Summary returns a one-line description: where, what, and the detail.
@@ -67,16 +71,39 @@ func (f Failure) Summary() string {
 }
 
 // Explain returns the summary and, for byte comparisons, the expected and
-// actual bytes side by side around the first difference.
+// actual bytes side by side around the first difference. Other values are
+// quoted whole when short, and otherwise as excerpts around their first
+// differing byte, with its offset: an explanation stays a few lines
+// however large the bodies compared.
 func (f Failure) Explain() string {
-	s := f.Summary() + "\n"
+	var sb strings.Builder
+	sb.WriteString(f.Summary() + "\n")
 	for _, r := range f.Rules {
-		s += fmt.Sprintf("  depends on (%s): %s\n", r.Source, r.Text)
+		fmt.Fprintf(&sb, "  depends on (%s): %s\n", r.Source, r.Text)
 	}
 	if f.Offset >= 0 {
-		s += SideBySide(f.Expected, f.Actual)
+		sb.WriteString(SideBySide(f.Expected, f.Actual))
 	} else if f.Expected != nil || f.Actual != nil {
-		s += fmt.Sprintf("  expected: %s\n  actual:   %s\n", Quote(f.Expected), Quote(f.Actual))
+		sb.WriteString(excerpts(f.Expected, f.Actual))
 	}
-	return s
+	return sb.String()
+}
+
+// excerptLen is how many bytes of a value Explain quotes.
+const excerptLen = 240
+
+// excerpts quotes expected and actual on a line each: whole when both are
+// short, else excerptLen bytes of each from a little before the first
+// difference.
+func excerpts(expected, actual []byte) string {
+	if len(expected) <= excerptLen && len(actual) <= excerptLen {
+		return fmt.Sprintf("  expected: %s\n  actual:   %s\n", Quote(expected), Quote(actual))
+	}
+	off := FirstDiff(expected, actual)
+	if off < 0 {
+		return fmt.Sprintf("  expected and actual: %d equal bytes\n", len(expected))
+	}
+	from := max(0, off-excerptLen/4)
+	return fmt.Sprintf("  first difference at offset %d\n  expected (%d bytes): %s\n  actual (%d bytes):   %s\n",
+		off, len(expected), quoteWindow(expected, from, from+excerptLen), len(actual), quoteWindow(actual, from, from+excerptLen))
 }

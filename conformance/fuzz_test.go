@@ -52,7 +52,7 @@ func FuzzParse(f *testing.F) {
 		// Compared without testify, whose diff of two large scenarios is
 		// slow, and the fuzzer re-runs a failing input many times while
 		// it minimizes it.
-		want, got := normalRepeats(clearLines(s)), normalRepeats(clearLines(again))
+		want, got := clearLines(s), clearLines(again)
 		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("Parse(Format(s)) != s: %s\ninput: %q\nformatted: %q",
 				DescribeDiff(dumpScenario(want), dumpScenario(got)), data, text)
@@ -67,27 +67,6 @@ func FuzzParse(f *testing.F) {
 // lines, tokens, unquoted strings and the scenario are each a small
 // multiple of the input, plus a fixed amount for maps and regexps.
 func parseAllocBound(n int) uint64 { return 4<<20 + 64*uint64(n) }
-
-// normalRepeats writes every part's Repeat of 1 as 0: both mean once
-// (Part's documentation), and Format writes neither as "*1".
-func normalRepeats(s *Scenario) *Scenario {
-	norm := func(b *Bytes) {
-		for i := range b.Parts {
-			if b.Parts[i].Repeat == 1 {
-				b.Parts[i].Repeat = 0
-			}
-		}
-	}
-	for i := range s.Steps {
-		norm(&s.Steps[i].Data)
-	}
-	for _, sec := range s.Sections {
-		for i := range sec.Clauses {
-			norm(&sec.Clauses[i].Bytes)
-		}
-	}
-	return s
-}
 
 // dumpScenario writes every field of s, sections included (%+v alone
 // would show their addresses), for locating a difference.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // decodeJSON parses one JSON value, keeping numbers as text so they can be
@@ -111,11 +112,23 @@ func numbersEqual(a, b json.Number) bool {
 	return aerr == nil && berr == nil && af == bf
 }
 
-// jsonText renders a decoded value back as compact JSON for messages.
+// jsonTextMax is how much of a value jsonText shows: a message names a
+// value, it does not reproduce a body.
+const jsonTextMax = 120
+
+// jsonText renders a decoded value back as compact JSON for messages,
+// cut to jsonTextMax bytes.
 func jsonText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprint(v)
+		b = []byte(fmt.Sprint(v))
+	}
+	if len(b) > jsonTextMax {
+		n := jsonTextMax
+		for n > 0 && !utf8.RuneStart(b[n]) {
+			n--
+		}
+		return fmt.Sprintf("%s... (%d bytes)", b[:n], len(b))
 	}
 	return string(b)
 }

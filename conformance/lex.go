@@ -15,6 +15,17 @@ type token struct {
 	repeat int
 }
 
+// part returns a quoted token as a byte string's part. "x"*1 is "x": both
+// read as Repeat 0, the one spelling Format writes, so Parse(Format(s))
+// gives s back.
+func (t token) part(newLine bool) Part {
+	p := Part{Text: t.text, Repeat: t.repeat, NewLine: newLine}
+	if p.Repeat == 1 {
+		p.Repeat = 0
+	}
+	return p
+}
+
 // lexLine splits one line (without its LF) into tokens. Words are runs of
 // anything but space, tab and quotes; strings are Go literals, "..." or
 // `...`, optionally followed by *N.

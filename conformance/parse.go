@@ -107,7 +107,7 @@ func (p *parser) continuation(toks []token) error {
 		if !t.quoted {
 			return fmt.Errorf("a continuation line holds only quoted strings, got %q", t.text)
 		}
-		p.cont.Parts = append(p.cont.Parts, Part{Text: t.text, Repeat: t.repeat, NewLine: i == 0})
+		p.cont.Parts = append(p.cont.Parts, t.part(i == 0))
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func (a *args) bytes() (Bytes, error) {
 		if !t.quoted {
 			return Bytes{}, fmt.Errorf("%s: %q after the byte string; flags go before it", a.kw, t.text)
 		}
-		b.Parts = append(b.Parts, Part{Text: t.text, Repeat: t.repeat})
+		b.Parts = append(b.Parts, t.part(false))
 	}
 	a.toks = nil
 	return b, nil

@@ -17,6 +17,9 @@ type Response struct {
 	Body []byte
 	// Complete is true when the blank line ending the header block came.
 	Complete bool
+	// Cut counts the bytes received after Raw that were not kept
+	// (ConnCapture.Cut): the response goes on for that many more.
+	Cut int
 }
 
 // crlf and blankLine are the separators of upstream's head.

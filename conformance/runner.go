@@ -71,6 +71,13 @@ type Runner struct {
 	// Timeout is the idle timeout for scenarios that set none; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// ScenarioTimeout bounds each attempt of a scenario, its steps and
+	// reads together, however often bytes arrive; 0 means
+	// DefaultScenarioTimeout of the idle timeout, plus the scenario's waits.
+	ScenarioTimeout time.Duration
+	// Keep is how many bytes each connection keeps (more when a scenario's
+	// expectation needs more); 0 means DefaultKeep.
+	Keep int
 	// Retry says when a failed attempt runs again.
 	Retry RetryPolicy
 	// OnResult, when set, gets each result as soon as it is known.
@@ -118,6 +125,7 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result 
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
+	lim := scenarioLimits(resolved, timeout, r.ScenarioTimeout, r.Keep)
 	stops := expectedEscapes(resolved)
 	if stops > 0 && t.Escapes == nil {
 		if !t.KeepsServing {
@@ -134,7 +142,7 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result 
 		if t.Escapes != nil {
 			before = len(t.Escapes.Escapes())
 		}
-		capture := execute(ctx, t.Addr, s, timeout)
+		capture := execute(ctx, t.Addr, s, lim)
 		eventsAfterSteps := profileEventCount(t)
 		var failures []Failure
 		if t.Escapes != nil {

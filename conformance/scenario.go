@@ -235,6 +235,9 @@ const (
 	EndError End = "error"
 	// EndRefused means the connection could not be opened.
 	EndRefused End = "refused"
+	// EndDeadline means the scenario's whole deadline passed while the
+	// connection was open (or opening), and the runner closed it.
+	EndDeadline End = "deadline"
 )
 
 // Clause is one expectation line.

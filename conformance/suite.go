@@ -27,6 +27,12 @@ func WithPattern(p string) Option { return func(c *suiteConfig) { c.pattern = p 
 // WithTimeout sets the idle timeout for scenarios that set none.
 func WithTimeout(d time.Duration) Option { return func(c *suiteConfig) { c.runner.Timeout = d } }
 
+// WithScenarioTimeout sets the deadline of each attempt of a scenario,
+// steps and reads together (DefaultScenarioTimeout otherwise).
+func WithScenarioTimeout(d time.Duration) Option {
+	return func(c *suiteConfig) { c.runner.ScenarioTimeout = d }
+}
+
 // WithRetry sets the retry policy (DefaultRetry otherwise).
 func WithRetry(p RetryPolicy) Option { return func(c *suiteConfig) { c.runner.Retry = p } }
 

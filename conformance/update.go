@@ -49,8 +49,9 @@ func clauseText(cs ...Clause) string {
 // what the target actually sent, in the section the clause is written in (a
 // base clause changes the base, an override clause its override). It
 // returns the changes and the failures it could not turn into an
-// expectation: failed steps, regular expressions, and bodies that are not
-// JSON or not an error page.
+// expectation: failed steps, regular expressions, bodies that are not
+// JSON or not an error page, and bytes the runner did not keep
+// (ConnCapture.Cut).
 func Update(res Result) (changes []Change, left []Failure) {
 	s, c := res.Scenario, res.Capture
 	var headerFails []Failure
@@ -115,7 +116,7 @@ func updateClause(cl *Clause, f Failure, c *Capture) bool {
 		n := min(len(cl.Bytes.Value()), len(resp.Body))
 		cl.Bytes = B(string(resp.Body[len(resp.Body)-n:]))
 	case ClauseLength:
-		cl.N = len(resp.Body)
+		cl.N = len(resp.Body) + cc.Cut // Check judged it only with the header block kept
 	case ClauseJSON:
 		if _, err := decodeJSON(resp.Body); err != nil {
 			return false

@@ -37,6 +37,8 @@ func UpdateOverride(res Result, label string) (changes []Change, left []Failure)
 	}
 	for _, f := range res.Failures {
 		switch {
+		case f.cut:
+			left = append(left, f) // the bytes to write were not kept
 		case f.ref != nil && slices.Contains(f.ref.Section.When, label):
 			inPlace = append(inPlace, f)
 		case f.What == "response" && f.ref == nil && f.Conn != "":

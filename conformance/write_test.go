@@ -112,3 +112,33 @@ func TestLinesOf(t *testing.T) {
 		assert.Equal(t, tt.in, string(b.Value()))
 	}
 }
+
+func TestParseReadsRepeatOneAsOnce(t *testing.T) {
+	// Format never writes "*1", so Parse must read it as no repeat for
+	// Parse(Format(s)) to give s back.
+	tests := []struct {
+		name  string
+		lines []string
+		parts func(s *Scenario) []Part
+		want  []Part
+	}{
+		{"send", []string{`send "a"*1 "b"*2`, "", "[expect]", "end fin"},
+			func(s *Scenario) []Part { return s.Steps[0].Data.Parts },
+			[]Part{{Text: "a"}, {Text: "b", Repeat: 2}}},
+		{"continuation", []string{`send "a"`, `    "c"*1`, "", "[expect]", "end fin"},
+			func(s *Scenario) []Part { return s.Steps[0].Data.Parts },
+			[]Part{{Text: "a"}, {Text: "c", NewLine: true}}},
+		{"clause", []string{`send "a"`, "", "[expect]", `body "x"*1`},
+			func(s *Scenario) []Part { return s.Sections[0].Clauses[0].Bytes.Parts },
+			[]Part{{Text: "x"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := lines(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.lines...)...)
+			s := mustParse(t, "rt/one", text)
+			assert.Equal(t, tt.want, tt.parts(s))
+			again := mustParse(t, "rt/one", string(Format(s)))
+			assert.Equal(t, clearLines(s), clearLines(again))
+		})
+	}
+}

@@ -54,11 +54,21 @@ type ConformOptions struct {
 	Scenarios string
 	// Timeout is the idle timeout for scenarios that set none.
 	Timeout time.Duration
+	// ScenarioTimeout bounds each attempt of a scenario, steps and reads
+	// together; 0 means conformance.DefaultScenarioTimeout of the idle
+	// timeout, plus the scenario's waits.
+	ScenarioTimeout time.Duration
 	// Retries is how often a scenario is retried after a refused or reset
 	// connection.
 	Retries int
 	// Verbose prints notes and declared differences of passing scenarios.
 	Verbose bool
+	// Clients runs the clients report (europi-http clients) against each
+	// target after its suite, the table after the suite's summary.
+	Clients bool
+	// ClientNames are the clients --clients runs; nil means every one
+	// (clients.Names).
+	ClientNames []string
 
 	// StartEmulator, when set, replaces the built-in emulator target (the
 	// fixture's Starlark twin, copying CPython): it starts an emulator and
@@ -98,6 +108,10 @@ serve does, and labels it with the profile's name, so the scenarios' [expect whe
 pico-w] sections apply; each result names the profile rules that acted on it. Label a
 device yourself: --target micropython,pico-w=http://192.168.4.1:80.
 
+Each scenario attempt has a deadline for its steps and reads together (--scenario-timeout),
+besides the idle timeout that every byte restarts. --clients adds the report of
+` + "`europi-http clients`" + ` for each target, after its summary.
+
 Exit status 0 means every scenario passed or matched its declared expected difference.`,
 		Example: `  europi-http conform
   europi-http conform --run '^get/' --list
@@ -106,8 +120,15 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
   europi-http conform --profile host,pico-w,pico-w-patched
   europi-http conform --profile pico-w --without accept-timeout-0
   europi-http conform --firmware ~/src/EuroPi --python python3 --python micropython --emulator
-  europi-http conform --firmware ~/src/EuroPi --update --run errors/`,
-		Args: cobra.NoArgs,
+  europi-http conform --firmware ~/src/EuroPi --update --run errors/
+  europi-http conform --run '^get/' --clients`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && opts.Clients {
+				// clients --clients takes a list; conform's runs them all.
+				return fmt.Errorf("--clients takes no list (got %q): it runs every client; `europi-http clients --clients LIST` picks some", args[0])
+			}
+			return cobra.NoArgs(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(cmd.Flags().Changed("python")); err != nil {
@@ -133,6 +154,9 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk); under --profile, or for a labelled --target, into [expect when LABEL] overrides")
 	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to run instead of the embedded ones")
 	f.DurationVar(&opts.Timeout, "timeout", conformance.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
+	f.DurationVar(&opts.ScenarioTimeout, "scenario-timeout", 0, fmt.Sprintf("deadline of each scenario attempt, steps and reads together, however often bytes arrive (default %d× --timeout, at least %s, plus the scenario's waits)",
+		conformance.ScenarioTimeoutFactor, conformance.MinScenarioTimeout))
+	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as `europi-http clients --target` does")
 	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection (0 to disable)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print notes and declared differences of passing scenarios")
 	return cmd
@@ -142,6 +166,9 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 func (o *ConformOptions) validate(pythonSet bool) error {
 	if o.Timeout <= 0 {
 		return fmt.Errorf("--timeout %s: must be positive", o.Timeout)
+	}
+	if o.ScenarioTimeout < 0 {
+		return fmt.Errorf("--scenario-timeout %s: must be positive (or 0 for the default)", o.ScenarioTimeout)
 	}
 	if o.Retries < 0 {
 		return fmt.Errorf("--retries %d: must be 0 or more", o.Retries)

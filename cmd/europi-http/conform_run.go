@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -134,10 +135,10 @@ func runConform(o *ConformOptions) error {
 	text := &conformance.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
 	retry := conformance.DefaultRetry
 	retry.Max = o.Retries
-	runner := conformance.Runner{Timeout: o.Timeout, Retry: retry, OnResult: text.Result}
+	runner := conformance.Runner{Timeout: o.Timeout, ScenarioTimeout: o.ScenarioTimeout, Retry: retry, OnResult: text.Result}
 
 	var runs []conformance.TargetResults
-	var problems []string
+	var problems, clientProblems []string
 	overrideLabel := ""
 	for _, l := range launchers {
 		if ctx.Err() != nil {
@@ -154,8 +155,15 @@ func runConform(o *ConformOptions) error {
 			fmt.Fprintf(o.Out, "== device profile %s: a result's [rule ...] names the profile rules that acted on it\n", t.Profile)
 		}
 		results := runner.Run(ctx, t, scenarios)
-		stop()
 		text.Summary(t.Name, results)
+		if o.Clients && ctx.Err() == nil {
+			// While the target still runs: the emulator stops with it.
+			if err := runConformClients(o, t); err != nil {
+				clientProblems = append(clientProblems, err.Error())
+				fmt.Fprintln(o.ErrOut, err)
+			}
+		}
+		stop()
 		runs = append(runs, conformance.TargetResults{Target: t, Results: results})
 		overrideLabel = l.overrideLabel
 	}
@@ -185,6 +193,8 @@ func runConform(o *ConformOptions) error {
 		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", ctx.Err())}
 	case len(problems) > 0:
 		return &exitError{code: 1, err: fmt.Errorf("%d target(s) did not start: %s", len(problems), strings.Join(problems, "; "))}
+	case len(clientProblems) > 0:
+		return &exitError{code: 1, err: errors.New(strings.Join(clientProblems, "; "))}
 	case failed > 0:
 		return &exitError{code: 1, err: fmt.Errorf("%d scenario(s) failed", failed)}
 	}

@@ -1,0 +1,62 @@
+package conformance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDefaultScenarioTimeout(t *testing.T) {
+	tests := []struct {
+		idle, want time.Duration
+	}{
+		{100 * time.Millisecond, MinScenarioTimeout},
+		{300 * time.Millisecond, MinScenarioTimeout},
+		{DefaultTimeout, 10 * DefaultTimeout},
+		{5 * time.Second, 50 * time.Second},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, DefaultScenarioTimeout(tt.idle), "idle %v", tt.idle)
+	}
+}
+
+func TestScenarioLimits(t *testing.T) {
+	tests := []struct {
+		name     string
+		steps    []string
+		expect   []string // the [expect] section's clauses
+		set      time.Duration
+		keep     int
+		scenario time.Duration
+		keepMain int
+	}{
+		{"defaults", []string{`send "x"`}, []string{"end fin"}, 0, 0, MinScenarioTimeout, DefaultKeep},
+		{"waits add to the default", []string{`send "x"`, "wait 300ms", "wait 2s"}, []string{"end fin"}, 0, 0,
+			MinScenarioTimeout + 2300*time.Millisecond, DefaultKeep},
+		{"a set deadline is the whole of it", []string{`send "x"`, "wait 2s"}, []string{"end fin"}, time.Second, 0, time.Second, DefaultKeep},
+		{"a small expectation keeps the default", []string{`send "x"`}, []string{`status "HTTP/1.0 200 OK\r\n"`, "length 20000"}, 0, 0,
+			MinScenarioTimeout, DefaultKeep},
+		{"a length beyond the cap keeps more", []string{`send "x"`}, []string{`status "HTTP/1.0 200 OK\r\n"`, "length 3000000"}, 0, 0,
+			MinScenarioTimeout, 3000000 + len("HTTP/1.0 200 OK\r\n") + keepSlack},
+		{"a body beyond a small cap keeps more", []string{`send "x"`}, []string{`body "ab"*1000`}, 0, 1000,
+			MinScenarioTimeout, 2000 + keepSlack},
+		{"an absurd length is bounded", []string{`send "x"`}, []string{"length 9000000000000"}, 0, 0,
+			MinScenarioTimeout, maxKeep + keepSlack},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := lines(append(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.steps...),
+				append([]string{"", "[expect]"}, tt.expect...)...)...)
+			s := mustParse(t, "limits/x", text)
+			l := scenarioLimits(Resolve(s, nil), 300*time.Millisecond, tt.set, tt.keep)
+			assert.Equal(t, tt.scenario, l.scenario)
+			assert.Equal(t, tt.keepMain, l.keepFor(MainConn))
+			want := tt.keep
+			if want == 0 {
+				want = DefaultKeep
+			}
+			assert.Equal(t, want, l.keepFor("other"), "a connection without an expectation keeps the cap")
+		})
+	}
+}
