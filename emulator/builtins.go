@@ -48,7 +48,7 @@ func notImplemented(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 // catch is catch(fn, *args, **kwargs), the stand-in for try/except: it
 // calls fn and returns (result, None), or (None, message) if fn failed,
 // where message is what str(err) would give. Running out of steps or
-// being stopped is not caught.
+// memory, an internal error (a Go panic) or being stopped is not caught.
 func catch(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) == 0 {
 		return nil, fmt.Errorf("%s: missing argument for fn", b.Name())

@@ -12,9 +12,10 @@
 // requests and script reloads. See README.md for the whole script API.
 //
 // Scripts are hermetic: the only file access is load_file, confined to the
-// script's folder, and every handler call has a step limit and a depth
-// limit, so a runaway loop or recursion ends as a 500 page instead of a
-// hung emulator.
+// script's folder, and every handler call has a step limit, a depth limit
+// and a memory limit, so a runaway loop, recursion or allocation ends as a
+// 500 page (a MemoryError for memory) instead of a hung or crashed
+// emulator; README.md says what the memory limit does not cover.
 //
 // The embedded examples (Examples) include the default, a port of
 // upstream's contrib/http_control.py.

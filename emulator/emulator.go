@@ -43,6 +43,12 @@ type Config struct {
 	// StepLimit bounds the Starlark steps of one handler call and of the
 	// script's top level; 0 means DefaultStepLimit.
 	StepLimit uint64
+	// MemoryLimit bounds, in bytes, how far one handler call or the
+	// script's top level may grow the heap before it fails with a
+	// MemoryError, and the size of any single allocation a builtin or `*`
+	// is about to make; 0 means DefaultMemoryLimit. It is measured on the
+	// whole process and so approximate; README.md says what it covers.
+	MemoryLimit uint64
 	// Configure, if set, is called on the server before it serves, to set
 	// OnRequest, StopOnScriptError and the like.
 	Configure func(*server.HttpServer)
@@ -55,6 +61,7 @@ type Emulator struct {
 	io     *IO
 	logger *log.Logger
 	steps  uint64
+	memory uint64
 
 	mu      sync.Mutex
 	current *script
@@ -75,7 +82,7 @@ func New(cfg Config) (*Emulator, error) {
 	case cfg.Watch && cfg.ScriptPath == "":
 		return nil, errors.New("emulator: watching needs a script path; the examples are built in")
 	}
-	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit}
+	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit, memory: cfg.MemoryLimit}
 	if e.io == nil {
 		e.io = NewIO()
 	}
@@ -84,6 +91,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if e.steps == 0 {
 		e.steps = DefaultStepLimit
+	}
+	if e.memory == 0 {
+		e.memory = DefaultMemoryLimit
 	}
 	src, err := e.source()
 	if err != nil {
@@ -114,7 +124,7 @@ func (e *Emulator) source() (source, error) {
 }
 
 func (e *Emulator) loadOptions() loadOptions {
-	return loadOptions{io: e.io, runtime: e.cfg.Runtime, logger: e.logger, steps: e.steps}
+	return loadOptions{io: e.io, runtime: e.cfg.Runtime, logger: e.logger, steps: e.steps, memory: e.memory}
 }
 
 // IO returns the panel the script drives, to read or set from outside.
@@ -183,16 +193,25 @@ func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method s
 	}
 }
 
-// call runs one handler call in a fresh thread with the step limit.
-func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) error {
+// call runs one handler call in a fresh thread with the step and memory
+// limits. A Go panic under it becomes the 500 page like any error: the
+// server would recover it too, but with the bare panic text.
+func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) (err error) {
 	env := &env{ctx: ctx, io: e.io, runtime: e.cfg.Runtime, logger: e.logger, script: sc, srv: srv}
-	thread, done := newThread(env, method+" handler", e.steps)
+	thread, done := newThread(env, method+" handler", e.steps, e.memory)
 	defer done()
 	c := &connection{conn: conn}
 	// The server closes the socket when the handler returns; a connection
 	// a script kept in `state` must not write to a later client.
 	defer func() { c.closed = true }()
-	_, err := starlark.Call(thread, fn, nil, []starlark.Tuple{
+	defer func() {
+		if r := recover(); r != nil {
+			p := newPanicError(interpreterPanic, r)
+			e.logger.Printf("%s: %s handler %s: %v\n%s", sc.name, method, fn.Name(), p, p.stack)
+			err = p
+		}
+	}()
+	_, err = starlark.Call(thread, fn, nil, []starlark.Tuple{
 		{starlark.String("request"), starlark.String(request)},
 		{starlark.String("connection"), c},
 	})
@@ -205,6 +224,11 @@ func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script,
 		if errors.As(err, &eval) {
 			e.logger.Printf("%s: error in %s handler %s:\n%s", sc.name, method, fn.Name(), eval.Backtrace())
 		}
+	}
+	if m := env.mem.exceeded(); m != nil {
+		// Not "Starlark computation cancelled: ...", and the same text
+		// whether the watchdog or a builtin refused.
+		return m
 	}
 	// The server shows err.Error() on the error page, which for a
 	// Starlark error is its message alone, and finds the 501 and socket

@@ -74,7 +74,7 @@ func (s *argsSource) builtin() *starlark.Builtin {
 func startArgsEmulator(f *testing.F, rt server.Runtime, logs *servedLogs) (addr string, args *argsSource) {
 	script := writeFuzzFolder(f)
 	require.NoError(f, os.WriteFile(script, []byte(argsScript), 0o644))
-	em, err := New(Config{ScriptPath: script, Runtime: rt, StepLimit: fuzzStepLimit, Configure: configureFuzz(logs)})
+	em, err := New(Config{ScriptPath: script, Runtime: rt, StepLimit: fuzzStepLimit, MemoryLimit: fuzzMemoryLimit, Configure: configureFuzz(logs)})
 	require.NoError(f, err)
 	args = &argsSource{}
 	require.NoError(f, em.script().state.SetKey(starlark.String("args"), args.builtin()))

@@ -233,7 +233,7 @@ func sendJSON(thread *starlark.Thread, _ *serverValue, fn string, args starlark.
 	if err != nil {
 		return nil, err
 	}
-	v, err := toJSONValue(data, threadRuntime(thread))
+	v, err := toJSONValue(thread, data)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	rt := threadRuntime(thread)
-	v, err := toJSONValue(obj, rt)
+	v, err := toJSONValue(thread, obj)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func pyLoadsResult(t *testing.T, in string) (dumped string, errText string) {
 	if err != nil {
 		return "", err.Error()
 	}
-	conv, err := toJSONValue(v, server.CPython)
+	conv, err := toJSONValue(&starlark.Thread{}, v) // no emulator: CPython, the default memory limit
 	require.NoError(t, err)
 	out, err := server.CPython.DumpJSON(conv)
 	require.NoError(t, err)

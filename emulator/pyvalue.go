@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -65,19 +66,40 @@ const maxJSONDepth = 1000
 
 // toJSONValue converts a Starlark value to the values server.Runtime.DumpJSON
 // writes the way Python's json.dumps would: dicts keep insertion order,
-// ints of any size stay exact, floats are float64, tuples are arrays. It
-// fails with Python's messages for values json.dumps rejects.
-func toJSONValue(v starlark.Value, rt server.Runtime) (any, error) {
-	c := jsonConverter{rt: rt}
-	return c.convert(v)
+// ints of any size stay exact, floats are float64, lists and tuples are
+// arrays. It fails with Python's messages for values json.dumps rejects,
+// and with a MemoryError when the text would not fit the thread's memory
+// limit (a list holding the same list a thousand times, a thousand times
+// over, is small to build and huge to write).
+func toJSONValue(thread *starlark.Thread, v starlark.Value) (any, error) {
+	c := jsonConverter{rt: threadRuntime(thread), budget: threadMemoryLimit(thread)}
+	out, err := c.convert(v)
+	if c.used > c.budget {
+		return nil, outOfMemory(thread, "the JSON text would need more than the memory limit of %s", formatBytes(c.budget))
+	}
+	return out, err
 }
 
+// jsonNodeCost is roughly what one converted value costs: its interface
+// slot, its boxed number and its separator in the text.
+const jsonNodeCost = 24
+
 type jsonConverter struct {
-	rt   server.Runtime
-	path []starlark.Value // containers being converted, for cycle detection
+	rt server.Runtime
+	// path holds the lists and dicts being converted, for cycle
+	// detection. Only they can close a cycle, and only they compare by
+	// identity: == on two tuples panics, a starlark.Tuple being a slice.
+	path  []starlark.Value
+	depth int
+	// used estimates the bytes converted so far; conversion stops past
+	// budget.
+	used, budget uint64
 }
 
 func (c *jsonConverter) convert(v starlark.Value) (any, error) {
+	if c.used += jsonNodeCost; c.used > c.budget {
+		return nil, errJSONBudget
+	}
 	switch x := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
@@ -87,10 +109,12 @@ func (c *jsonConverter) convert(v starlark.Value) (any, error) {
 		if i, ok := x.Int64(); ok {
 			return i, nil
 		}
+		c.used += uint64(x.BigInt().BitLen() / 3) // about its decimal digits
 		return x.BigInt(), nil
 	case starlark.Float:
 		return float64(x), nil
 	case starlark.String:
+		c.used += uint64(len(x))
 		return string(x), nil
 	case *starlark.List, starlark.Tuple, *starlark.Dict, *stateDict:
 		return c.container(v)
@@ -98,17 +122,26 @@ func (c *jsonConverter) convert(v starlark.Value) (any, error) {
 	return nil, fmt.Errorf("Object of type %s is not JSON serializable", pyTypeName(v))
 }
 
+// errJSONBudget stops a conversion that outgrew its budget; toJSONValue
+// turns it into the MemoryError.
+var errJSONBudget = errors.New("JSON budget exceeded")
+
 func (c *jsonConverter) container(v starlark.Value) (any, error) {
-	for _, p := range c.path {
-		if p == v {
-			return nil, fmt.Errorf("Circular reference detected")
+	switch v.(type) {
+	case *starlark.List, *starlark.Dict, *stateDict:
+		for _, p := range c.path {
+			if p == v {
+				return nil, fmt.Errorf("Circular reference detected")
+			}
 		}
+		c.path = append(c.path, v)
+		defer func() { c.path = c.path[:len(c.path)-1] }()
 	}
-	if len(c.path) >= maxJSONDepth {
+	if c.depth >= maxJSONDepth {
 		return nil, fmt.Errorf("maximum recursion depth exceeded while encoding a JSON object")
 	}
-	c.path = append(c.path, v)
-	defer func() { c.path = c.path[:len(c.path)-1] }()
+	c.depth++
+	defer func() { c.depth-- }()
 
 	if m, ok := v.(starlark.IterableMapping); ok {
 		items := m.Items()
@@ -143,6 +176,7 @@ func (c *jsonConverter) container(v starlark.Value) (any, error) {
 func (c *jsonConverter) key(k starlark.Value) (string, error) {
 	switch x := k.(type) {
 	case starlark.String:
+		c.used += uint64(len(x))
 		return string(x), nil
 	case starlark.Int:
 		return x.String(), nil

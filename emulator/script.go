@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -61,11 +62,12 @@ type loadOptions struct {
 	runtime server.Runtime
 	logger  *log.Logger
 	steps   uint64
+	memory  uint64
 }
 
 // loadScript runs src's top level and returns the script, or a
-// *ScriptError.
-func loadScript(src source, opts loadOptions) (*script, error) {
+// *ScriptError. A Go panic while it runs is one too.
+func loadScript(src source, opts loadOptions) (_ *script, err error) {
 	sc := &script{
 		name:    src.name,
 		code:    src.code,
@@ -74,14 +76,25 @@ func loadScript(src source, opts loadOptions) (*script, error) {
 		watched: map[string][sha256.Size]byte{},
 	}
 	e := &env{ctx: context.Background(), io: opts.io, runtime: opts.runtime, logger: opts.logger, script: sc, loading: true}
-	thread, done := newThread(e, "load "+src.name, opts.steps)
+	thread, done := newThread(e, "load "+src.name, opts.steps, opts.memory)
 	defer done()
+	defer func() {
+		if r := recover(); r != nil {
+			p := newPanicError(interpreterPanic, r)
+			opts.logger.Printf("%s: %v\n%s", src.name, p, p.stack)
+			err = &ScriptError{File: src.name, Line: 1, Col: 1, Msg: p.Error(), err: p}
+		}
+	}()
 	predeclared := starlark.StringDict{"state": sc.state}
 	for k, v := range builtins {
 		predeclared[k] = v
 	}
-	if _, err := starlark.ExecFileOptions(fileOptions, thread, src.name, src.code, predeclared); err != nil {
-		return nil, asScriptError(src.name, err)
+	if err := execScript(thread, src, predeclared); err != nil {
+		se := asScriptError(src.name, err)
+		if m := e.mem.exceeded(); m != nil {
+			se.Msg, se.err = m.Error(), m // not "Starlark computation cancelled: ..."
+		}
+		return nil, se
 	}
 	if sc.server == nil {
 		return nil, &ScriptError{File: src.name, Line: 1, Col: 1,
@@ -90,12 +103,31 @@ func loadScript(src source, opts loadOptions) (*script, error) {
 	return sc, nil
 }
 
-// builtins are the names every script has, besides Starlark's own and its
-// `state`.
+// execScript compiles src, with its repetitions guarded, and runs its top
+// level; it freezes the globals, as starlark.ExecFile does.
+func execScript(thread *starlark.Thread, src source, predeclared starlark.StringDict) error {
+	f, err := fileOptions.Parse(src.name, src.code, 0)
+	if err != nil {
+		return err
+	}
+	guardRepeats(f)
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		return err
+	}
+	globals, err := prog.Init(thread, predeclared)
+	globals.Freeze()
+	return err
+}
+
+// builtins are the names every script has besides its `state`: Starlark's
+// own functions, guarded (guard.go), and the emulator's, which replace
+// Starlark's fail.
 var builtins = newBuiltins()
 
 func newBuiltins() starlark.StringDict {
-	d := starlark.StringDict{
+	d := guardedUniverse()
+	maps.Copy(d, starlark.StringDict{
 		"HttpServer":          starlark.NewBuiltin("HttpServer", newServer),
 		"HttpStatus":          HttpStatus,
 		"MimeTypes":           MimeTypes,
@@ -110,10 +142,9 @@ func newBuiltins() starlark.StringDict {
 		"LOW":                 starlark.MakeInt(0),
 		"MAX_OUTPUT_VOLTAGE":  starlark.Float(MaxOutputVoltage),
 		"MAX_INPUT_VOLTAGE":   starlark.Float(MaxInputVoltage),
-	}
-	for k, v := range EuroPi.Members {
-		d[k] = v
-	}
+		repeatGuardName:       repeatGuard,
+	})
+	maps.Copy(d, EuroPi.Members)
 	d.Freeze()
 	return d
 }

@@ -24,7 +24,13 @@ type ScriptError struct {
 	// Detail is the Starlark backtrace of a runtime error, or the list of
 	// every error when the resolver found several; it may be empty.
 	Detail string
+
+	err error // what the load failed with, for Unwrap
 }
+
+// Unwrap returns the error the load failed with (a Starlark error, a
+// MemoryError, a recovered panic), or nil.
+func (e *ScriptError) Unwrap() error { return e.err }
 
 // Error returns "file:line:col: message".
 func (e *ScriptError) Error() string {
@@ -35,12 +41,19 @@ func (e *ScriptError) Error() string {
 // locating it in the script itself rather than in a builtin it called.
 func asScriptError(file string, err error) *ScriptError {
 	var se *ScriptError
+	if errors.As(err, &se) {
+		return se
+	}
+	se = scriptErrorAt(file, err)
+	se.err = err
+	return se
+}
+
+func scriptErrorAt(file string, err error) *ScriptError {
 	var syn syntax.Error
 	var res resolve.ErrorList
 	var eval *starlark.EvalError
 	switch {
-	case errors.As(err, &se):
-		return se
 	case errors.As(err, &syn):
 		msg := syn.Msg
 		if strings.Contains(msg, "'@'") {

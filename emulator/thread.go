@@ -39,8 +39,10 @@ type env struct {
 	// be called then and only then.
 	loading bool
 	// stopped is set when the watchdog or the context cancelled the
-	// thread, so catch() does not swallow the cancellation.
+	// thread, or a builtin panicked, so catch() does not swallow it.
 	stopped bool
+	// mem bounds the run's memory; its MemoryError also ends the run.
+	mem *memoryWatch
 }
 
 // threadEnv returns the environment of thread, or an error when the thread
@@ -62,9 +64,10 @@ func threadIO(thread *starlark.Thread) (*IO, error) {
 }
 
 // newThread returns a thread for one load or one handler call. It enforces
-// limit (steps) and maxCallDepth, and is cancelled when e.ctx ends; call
-// the returned function when the thread is done.
-func newThread(e *env, name string, limit uint64) (*starlark.Thread, func()) {
+// limit (steps), maxCallDepth and memLimit (bytes the heap may grow by),
+// and is cancelled when e.ctx ends; call the returned function when the
+// thread is done.
+func newThread(e *env, name string, limit, memLimit uint64) (*starlark.Thread, func()) {
 	thread := &starlark.Thread{
 		Name: name,
 		Print: func(_ *starlark.Thread, msg string) {
@@ -93,11 +96,15 @@ func newThread(e *env, name string, limit uint64) (*starlark.Thread, func()) {
 	stop := context.AfterFunc(e.ctx, func() {
 		thread.Cancel("the emulator is shutting down")
 	})
-	return thread, func() { stop() }
+	e.mem = watchMemory(thread, memLimit)
+	return thread, func() {
+		stop()
+		e.mem.stop()
+	}
 }
 
 // cancelled reports whether the run was stopped by the step limit, the
-// depth limit or its context.
+// depth limit, the memory limit, a builtin's panic or its context.
 func (e *env) cancelled() bool {
-	return e.stopped || e.ctx.Err() != nil
+	return e.stopped || e.mem.exceeded() != nil || e.ctx.Err() != nil
 }

@@ -26,9 +26,9 @@ type JSONMember struct {
 // map's keys sorted; use a JSONObject where order matters.
 type JSONObject []JSONMember
 
-// maxJSONDepth bounds nesting, so a slice that contains itself fails
-// instead of recursing forever (Python raises "Circular reference detected").
-const maxJSONDepth = 500
+// maxJSONDepth bounds nesting near Python's recursion limit, so a slice
+// that contains itself fails instead of recursing forever.
+const maxJSONDepth = 990
 
 // DumpJSON returns json.dumps(v) as the runtime writes it: separators ", "
 // and ": ", floats as Python's repr, and strings escaped the runtime's way.
@@ -45,7 +45,7 @@ func (r Runtime) DumpJSON(v any) (string, error) {
 
 func (r Runtime) dumpValue(b *strings.Builder, v any, depth int) error {
 	if depth > maxJSONDepth {
-		return fmt.Errorf("Circular reference detected")
+		return fmt.Errorf("maximum recursion depth exceeded while encoding a JSON object (or a circular reference)")
 	}
 	switch x := v.(type) {
 	case nil:

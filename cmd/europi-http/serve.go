@@ -33,6 +33,7 @@ type ServeOptions struct {
 	StrictDevice bool
 	Quiet        bool
 	StepLimit    uint64
+	MemoryLimit  uint64
 	Profile      string
 	Without      []string
 	Dashboard    string
@@ -87,6 +88,7 @@ The device port never serves dashboard traffic.`,
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device whose TCP behaviour to copy: host, pico-w or pico-w-patched (see `europi-http profiles`)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
+	f.Uint64Var(&opts.MemoryLimit, "memory-limit", 0, "bytes a script may grow the heap by during a load or handler call before it gets a MemoryError (0: the emulator's default, 64 MiB)")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution steps allowed per handler call (0: the emulator's default)")
 	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "address of the dashboard and its /api/ (host:port), a port of its own; use 0.0.0.0:PORT to expose it")
 	f.BoolVar(&opts.NoDashboard, "no-dashboard", false, "do not start the dashboard")
@@ -128,13 +130,14 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	var dash *dashboard.Dashboard
 	logger := log.New(opts.ErrOut, "", log.LstdFlags)
 	emu, err := emulator.New(emulator.Config{
-		ScriptPath: opts.Script,
-		Example:    opts.Example,
-		Watch:      opts.Watch,
-		IO:         io,
-		Runtime:    rt,
-		Logger:     logger,
-		StepLimit:  opts.StepLimit,
+		ScriptPath:  opts.Script,
+		Example:     opts.Example,
+		Watch:       opts.Watch,
+		IO:          io,
+		Runtime:     rt,
+		Logger:      logger,
+		StepLimit:   opts.StepLimit,
+		MemoryLimit: opts.MemoryLimit,
 		Configure: func(s *server.HttpServer) {
 			s.StopOnScriptError = opts.StrictDevice
 			s.OnRequest = func(l server.RequestLog) {
