@@ -140,6 +140,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		MemoryLimit: opts.MemoryLimit,
 		Configure: func(s *server.HttpServer) {
 			s.StopOnScriptError = opts.StrictDevice
+			if opts.Quiet && dash == nil {
+				return // nobody reads request logs: skip copying them
+			}
 			s.OnRequest = func(l server.RequestLog) {
 				if !opts.Quiet {
 					fmt.Fprintln(opts.ErrOut, formatRequestLog(l))
