@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/cdp"
 )
 
 // EnvChromium names an environment variable that, when set, is the
@@ -26,7 +28,7 @@ var chromiumFlags = []string{
 	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 	"--disable-background-networking", "--disable-component-update", "--disable-sync",
 	"--disable-default-apps", "--disable-extensions", "--mute-audio",
-	"--remote-allow-origins=" + cdpOrigin, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+	"--remote-allow-origins=" + cdp.Origin, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 }
 
 // chromiumClient is headless Chromium, started once and driven over
@@ -37,7 +39,7 @@ type chromiumClient struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	profile string
-	conn    *cdpConn
+	conn    *cdp.Conn
 	session string
 }
 
@@ -101,14 +103,14 @@ func (c *chromiumClient) Start(ctx context.Context) (string, error) {
 		c.Close()
 		return "", fmt.Errorf("%s did not start DevTools: %w", bin, ctx.Err())
 	}
-	if c.conn, err = dialCDP(ctx, url); err != nil {
+	if c.conn, err = cdp.Dial(ctx, url); err != nil {
 		c.Close()
 		return "", err
 	}
 	var version struct {
 		Product string `json:"product"`
 	}
-	if err := c.conn.call(ctx, "", "Browser.getVersion", struct{}{}, &version); err != nil {
+	if err := c.conn.Call(ctx, "", "Browser.getVersion", struct{}{}, &version); err != nil {
 		c.Close()
 		return "", err
 	}
@@ -125,18 +127,18 @@ func (c *chromiumClient) openTab(ctx context.Context) error {
 	var target struct {
 		TargetID string `json:"targetId"`
 	}
-	if err := c.conn.call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank"}, &target); err != nil {
+	if err := c.conn.Call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank"}, &target); err != nil {
 		return err
 	}
 	var attached struct {
 		SessionID string `json:"sessionId"`
 	}
-	if err := c.conn.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached); err != nil {
+	if err := c.conn.Call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached); err != nil {
 		return err
 	}
 	c.session = attached.SessionID
 	for _, m := range []string{"Network.enable", "Page.enable"} {
-		if err := c.conn.call(ctx, c.session, m, struct{}{}, nil); err != nil {
+		if err := c.conn.Call(ctx, c.session, m, struct{}{}, nil); err != nil {
 			return err
 		}
 	}
@@ -144,18 +146,18 @@ func (c *chromiumClient) openTab(ctx context.Context) error {
 	// (a POST with its method and body set), any other (the favicon) is
 	// failed, so the device sees one connection per navigation.
 	patterns := []map[string]any{{"urlPattern": "*", "requestStage": "Request"}}
-	if err := c.conn.call(ctx, c.session, "Fetch.enable", map[string]any{"patterns": patterns}, nil); err != nil {
+	if err := c.conn.Call(ctx, c.session, "Fetch.enable", map[string]any{"patterns": patterns}, nil); err != nil {
 		return err
 	}
 	// The browser's cache would answer a repeated URL itself.
-	return c.conn.call(ctx, c.session, "Network.setCacheDisabled", map[string]any{"cacheDisabled": true}, nil)
+	return c.conn.Call(ctx, c.session, "Network.setCacheDisabled", map[string]any{"cacheDisabled": true}, nil)
 }
 
 // Close kills the browser's process group, waits for it and removes its
 // profile.
 func (c *chromiumClient) Close() {
 	if c.conn != nil {
-		c.conn.close()
+		_ = c.conn.Close()
 		c.conn = nil
 	}
 	if c.cmd != nil && c.cmd.Process != nil && c.exited != nil {

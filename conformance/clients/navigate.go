@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/cdp"
 )
 
 // cdpResponse is the part of Network.Response the report uses.
@@ -40,7 +42,7 @@ func (c *chromiumClient) Do(ctx context.Context, addr string, r Request, timeout
 		var nav struct {
 			ErrorText string `json:"errorText"`
 		}
-		err := c.conn.call(ctx, c.session, "Page.navigate", map[string]any{"url": url}, &nav)
+		err := c.conn.Call(ctx, c.session, "Page.navigate", map[string]any{"url": url}, &nav)
 		if err == nil && nav.ErrorText != "" {
 			err = errors.New(nav.ErrorText)
 		}
@@ -71,7 +73,7 @@ func (c *chromiumClient) Do(ctx context.Context, addr string, r Request, timeout
 		Body          string `json:"body"`
 		Base64Encoded bool   `json:"base64Encoded"`
 	}
-	if err := c.conn.call(ctx, c.session, "Network.getResponseBody", map[string]any{"requestId": res.id}, &body); err != nil {
+	if err := c.conn.Call(ctx, c.session, "Network.getResponseBody", map[string]any{"requestId": res.id}, &body); err != nil {
 		return fail(VerdictFailed, fmt.Errorf("reading the body: %w", err))
 	}
 	o.Body = []byte(body.Body)
@@ -89,7 +91,7 @@ func (c *chromiumClient) Do(ctx context.Context, addr string, r Request, timeout
 		} `json:"result"`
 	}
 	const shown = `({charset: document.characterSet, text: (document.body || document.documentElement).innerText})`
-	if err := c.conn.call(ctx, c.session, "Runtime.evaluate", map[string]any{"expression": shown, "returnByValue": true}, &page); err != nil {
+	if err := c.conn.Call(ctx, c.session, "Runtime.evaluate", map[string]any{"expression": shown, "returnByValue": true}, &page); err != nil {
 		return fail(VerdictFailed, fmt.Errorf("reading the page: %w", err))
 	}
 	o.Charset, o.Shown = strings.ToLower(page.Result.Value.Charset), page.Result.Value.Text
@@ -116,12 +118,12 @@ type followed struct {
 func (c *chromiumClient) follow(ctx context.Context, url string, r Request) (followed, error) {
 	var f followed
 	for {
-		var ev cdpEvent
+		var ev cdp.Event
 		select {
-		case ev = <-c.conn.events:
+		case ev = <-c.conn.Events():
 		case <-ctx.Done():
 			return f, fmt.Errorf("no answer within the timeout: %w", ctx.Err())
-		case <-c.conn.done:
+		case <-c.conn.Done():
 			return f, errors.New("the browser went away")
 		}
 		if ev.Session != c.session {
@@ -140,7 +142,7 @@ func (c *chromiumClient) follow(ctx context.Context, url string, r Request) (fol
 		switch ev.Method {
 		case "Fetch.requestPaused":
 			if p.Request.URL != url || f.paused {
-				err := c.conn.call(ctx, c.session, "Fetch.failRequest", map[string]any{"requestId": p.RequestID, "errorReason": "BlockedByClient"}, nil)
+				err := c.conn.Call(ctx, c.session, "Fetch.failRequest", map[string]any{"requestId": p.RequestID, "errorReason": "BlockedByClient"}, nil)
 				if err != nil {
 					return f, err
 				}
@@ -154,7 +156,7 @@ func (c *chromiumClient) follow(ctx context.Context, url string, r Request) (fol
 				params["method"] = "POST"
 				params["postData"] = base64.StdEncoding.EncodeToString(r.Body)
 			}
-			if err := c.conn.call(ctx, c.session, "Fetch.continueRequest", params, nil); err != nil {
+			if err := c.conn.Call(ctx, c.session, "Fetch.continueRequest", params, nil); err != nil {
 				return f, err
 			}
 		case "Network.requestWillBeSent":
@@ -192,7 +194,7 @@ func (c *chromiumClient) follow(ctx context.Context, url string, r Request) (fol
 func (c *chromiumClient) drain() {
 	for {
 		select {
-		case <-c.conn.events:
+		case <-c.conn.Events():
 		default:
 			return
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/emulator"
-	"github.com/europi-http/europi-http/emulator/dashboard/internal/cdp"
+	"github.com/europi-http/europi-http/internal/cdp"
 )
 
 // envArtifacts names a folder for the end-to-end test's screenshots.

@@ -37,16 +37,32 @@ type message struct {
 	ID        int64           `json:"id,omitempty"`
 	SessionID string          `json:"sessionId,omitempty"`
 	Method    string          `json:"method,omitempty"`
-	Params    any             `json:"params,omitempty"`
+	Params    json.RawMessage `json:"params,omitempty"`
 	Result    json.RawMessage `json:"result,omitempty"`
 	Error     *Error          `json:"error,omitempty"`
 }
 
+// Event is a message the browser sent on its own, not as an answer.
+type Event struct {
+	// Session is the page session it belongs to ("" for the browser).
+	Session string
+	// Method names the event, like "Network.responseReceived".
+	Method string
+	// Params holds the event's parameters, undecoded.
+	Params json.RawMessage
+}
+
+// eventBuffer bounds the events waiting for a reader; a page load makes a
+// few dozen. Past it events are dropped, so a caller waiting for one
+// times out instead of the reader blocking.
+const eventBuffer = 1024
+
 // Conn is a DevTools connection to a browser. Calls may be made from
-// several goroutines; events are read and dropped.
+// several goroutines; events arrive on Events.
 type Conn struct {
-	ws  *websocket.Conn
-	wmu sync.Mutex // one frame at a time
+	ws     *websocket.Conn
+	wmu    sync.Mutex // one frame at a time
+	events chan Event
 
 	mu      sync.Mutex
 	nextID  int64
@@ -69,7 +85,8 @@ func Dial(ctx context.Context, url string) (*Conn, error) {
 	}
 	// Screenshots arrive as one base64 frame; a big page stays well below.
 	ws.MaxPayloadBytes = 64 << 20
-	c := &Conn{ws: ws, pending: map[int64]chan message{}, done: make(chan struct{}), readDone: make(chan struct{})}
+	c := &Conn{ws: ws, events: make(chan Event, eventBuffer), pending: map[int64]chan message{},
+		done: make(chan struct{}), readDone: make(chan struct{})}
 	go c.readLoop()
 	return c, nil
 }
@@ -89,7 +106,11 @@ func (c *Conn) readLoop() {
 			return
 		}
 		if m.ID == 0 {
-			continue // an event; nothing here subscribes to any
+			select {
+			case c.events <- Event{Session: m.SessionID, Method: m.Method, Params: m.Params}:
+			default: // nobody reads this many; waits for an event time out
+			}
+			continue
 		}
 		c.mu.Lock()
 		ch := c.pending[m.ID]
@@ -134,7 +155,14 @@ func (c *Conn) Call(ctx context.Context, session, method string, params, result 
 		c.mu.Unlock()
 	}()
 
-	data, err := json.Marshal(message{ID: id, SessionID: session, Method: method, Params: params})
+	var raw json.RawMessage
+	if params != nil {
+		var err error
+		if raw, err = json.Marshal(params); err != nil {
+			return fmt.Errorf("cdp: %s: %w", method, err)
+		}
+	}
+	data, err := json.Marshal(message{ID: id, SessionID: session, Method: method, Params: raw})
 	if err != nil {
 		return fmt.Errorf("cdp: %s: %w", method, err)
 	}
@@ -183,6 +211,9 @@ func (c *Conn) Close() error {
 	<-c.readDone
 	return nil
 }
+
+// Events returns the channel of events the browser sends.
+func (c *Conn) Events() <-chan Event { return c.events }
 
 // Done is closed when the connection has ended.
 func (c *Conn) Done() <-chan struct{} { return c.done }

@@ -1,6 +1,7 @@
 // Package cdp drives a headless Chromium over the DevTools protocol, just
-// enough for the dashboard's end-to-end test: open pages, run JavaScript,
-// press the mouse and take screenshots.
+// enough for the dashboard's end-to-end test (open pages, run JavaScript,
+// press the mouse, take screenshots) and for the client-compatibility
+// report (raw calls and the events of a page load).
 //
 // It speaks the protocol's JSON messages over golang.org/x/net/websocket
 // instead of pulling in a full client library, and starts Chromium with
