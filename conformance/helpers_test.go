@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"net"
 	"strings"
 	"sync"
@@ -110,42 +109,5 @@ var minimal = lines(
 	`send "GET /text HTTP/1.0\r\n\r\n"`,
 )
 
-// fakeEscapes is an EscapeReporter whose escapes the test (or a fake
-// server) adds.
-type fakeEscapes struct {
-	mu      sync.Mutex
-	all     []string
-	changed chan struct{} // closed and replaced on each add
-}
-
-func newFakeEscapes() *fakeEscapes { return &fakeEscapes{changed: make(chan struct{})} }
-
-func (f *fakeEscapes) add(e string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.all = append(f.all, e)
-	close(f.changed)
-	f.changed = make(chan struct{})
-}
-
-func (f *fakeEscapes) Escapes() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.all...)
-}
-
-func (f *fakeEscapes) WaitEscapes(ctx context.Context, n int) ([]string, error) {
-	for {
-		f.mu.Lock()
-		all, changed := append([]string(nil), f.all...), f.changed
-		f.mu.Unlock()
-		if len(all) >= n {
-			return all, nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return all, ctx.Err()
-		}
-	}
-}
+// newFakeEscapes returns an escape log the test (or a fake server) adds to.
+func newFakeEscapes() *EscapeLog { return &EscapeLog{} }

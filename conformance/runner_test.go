@@ -128,20 +128,20 @@ func TestRunnerEscapes(t *testing.T) {
 	tests := []struct {
 		name    string
 		text    string
-		target  func(addr string, esc *fakeEscapes) Target
+		target  func(addr string, esc *EscapeLog) Target
 		escape  string // what the fake reports per served request ("" for none)
 		want    Status
 		failing []string
 	}{
-		{"reported as expected", stops, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+		{"reported as expected", stops, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"BrokenPipeError: [Errno 32] Broken pipe", StatusPass, nil},
-		{"unexpected escape", textScenario, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+		{"unexpected escape", textScenario, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"BrokenPipeError: [Errno 32] Broken pipe", StatusFail, []string{"escapes"}},
-		{"wrong kind of escape", stops, func(a string, e *fakeEscapes) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+		{"wrong kind of escape", stops, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"KeyError: 201", StatusFail, []string{"escape-like"}},
-		{"skipped on a bare device", stops, func(a string, _ *fakeEscapes) Target { return Target{Name: "pico", Addr: a} },
+		{"skipped on a bare device", stops, func(a string, _ *EscapeLog) Target { return Target{Name: "pico", Addr: a} },
 			"", StatusSkip, nil},
-		{"run where serving goes on", stops, func(a string, _ *fakeEscapes) Target { return Target{Name: "emu", Addr: a, KeepsServing: true} },
+		{"run where serving goes on", stops, func(a string, _ *EscapeLog) Target { return Target{Name: "emu", Addr: a, KeepsServing: true} },
 			"", StatusPass, nil},
 	}
 	for _, tt := range tests {
@@ -151,7 +151,7 @@ func TestRunnerEscapes(t *testing.T) {
 			addr := serveFake(t, func(c *net.TCPConn) {
 				// Only the scenario's own request escapes, not the probe.
 				if served.Add(1) == 1 && tt.escape != "" {
-					esc.add(tt.escape)
+					esc.Add(tt.escape)
 				}
 				canned(okText)(c)
 			})

@@ -106,13 +106,10 @@ func (s *HttpServer) readRequest(nc net.Conn, peer string) ([]byte, error) {
 	// Quirk: one read only; a request line, header or body that arrives in
 	// a later segment is never seen.
 	n, err := nc.Read(buf)
-	if err != nil && !(errors.Is(err, io.EOF) && n == 0) {
-		if n > 0 && errors.Is(err, io.EOF) {
-			return buf[:n], nil
-		}
+	if err != nil && !errors.Is(err, io.EOF) {
 		return buf[:n], &OSError{Op: "recv", Err: err}
 	}
-	return buf[:n], nil
+	return buf[:n], nil // EOF, with or without data, is what recv returned
 }
 
 // dispatch decodes the request and runs the handler its prefix selects. It

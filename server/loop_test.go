@@ -22,7 +22,6 @@ func TestCheckRequestsServesEveryPendingConnectionInOrder(t *testing.T) {
 	s, _ := newTestServer(t)
 	var served []string
 	s.OnRequest = func(l RequestLog) { served = append(served, l.Path) }
-	results := make(chan exchange, 3)
 	var conns []net.Conn
 	for _, p := range []string{"/text", "/csv", "/yaml"} {
 		c, err := net.DialTimeout("tcp", s.Addr().String(), testDeadline)
@@ -41,11 +40,10 @@ func TestCheckRequestsServesEveryPendingConnectionInOrder(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
-	close(results)
 }
 
 func TestConnectThenCloseWouldStopTheDeviceScript(t *testing.T) {
-	s, logs := newTestServer(t)
+	s, _ := newTestServer(t)
 	c, err := net.DialTimeout("tcp", s.Addr().String(), testDeadline)
 	require.NoError(t, err)
 	// A plain close (FIN, no bytes): recv() returns b"", the blank request
@@ -60,7 +58,6 @@ func TestConnectThenCloseWouldStopTheDeviceScript(t *testing.T) {
 	var stopped *ScriptStoppedError
 	require.ErrorAs(t, err2, &stopped)
 	assert.Contains(t, stopped.Error(), "device script would have stopped here")
-	_ = logs
 }
 
 func TestServeKeepsServingAfterAScriptStop(t *testing.T) {

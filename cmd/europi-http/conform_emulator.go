@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 
 	"github.com/europi-http/europi-http/conformance"
@@ -19,13 +18,9 @@ import (
 
 // escapeLog records where the emulated device script would have stopped,
 // so the emulator target reports escapes as upstream's harness does.
-type escapeLog struct {
-	mu      sync.Mutex
-	all     []string
-	changed chan struct{} // closed and replaced on each escape
-}
+type escapeLog struct{ conformance.EscapeLog }
 
-func newEscapeLog() *escapeLog { return &escapeLog{changed: make(chan struct{})} }
+func newEscapeLog() *escapeLog { return &escapeLog{} }
 
 // record is the server's OnRequest hook.
 func (l *escapeLog) record(r server.RequestLog) {
@@ -34,35 +29,7 @@ func (l *escapeLog) record(r server.RequestLog) {
 	if r.Outcome != "script stopped" {
 		return
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.all = append(l.all, escapeText(r.Err))
-	close(l.changed)
-	l.changed = make(chan struct{})
-}
-
-// Escapes returns every escape so far.
-func (l *escapeLog) Escapes() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.all...)
-}
-
-// WaitEscapes waits until n escapes happened or ctx ends.
-func (l *escapeLog) WaitEscapes(ctx context.Context, n int) ([]string, error) {
-	for {
-		l.mu.Lock()
-		all, changed := append([]string(nil), l.all...), l.changed
-		l.mu.Unlock()
-		if len(all) >= n {
-			return all, nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return all, ctx.Err()
-		}
-	}
+	l.Add(escapeText(r.Err))
 }
 
 // escapeText names an escape as upstream's harness does, "<type>: <message>",
