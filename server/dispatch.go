@@ -51,20 +51,20 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 	entry.Request = raw
 	entry.Method, entry.Path = requestLine(raw)
 	if err != nil {
-		entry.Outcome, entry.Err = "read failed", err
+		entry.Outcome, entry.Err = OutcomeReadFailed, err
 		return connOSError, err
 	}
 
 	exc := s.dispatch(raw, conn)
 	if exc == nil {
 		if conn.bytes == 0 {
-			entry.Outcome = "no response"
+			entry.Outcome = OutcomeNoResponse
 		}
 		return connServed, nil
 	}
 	entry.Err = exc
 	if IsOSError(exc) {
-		entry.Outcome = "send failed"
+		entry.Outcome = OutcomeSendFailed
 		return connOSError, exc
 	}
 
@@ -80,7 +80,7 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 	if err := s.SendErrorPage(exc, conn, status, nil); err != nil {
 		// Quirk: upstream sends this page inside its except block, so a
 		// failure here escapes check_requests and ends the device script.
-		entry.Outcome, entry.Err = "script stopped", err
+		entry.Outcome, entry.Err = OutcomeScriptStopped, err
 		return connEscaped, &ScriptStoppedError{Peer: conn.peer, Err: err}
 	}
 	return connServed, nil

@@ -178,7 +178,7 @@ func FuzzServeConn(f *testing.F) {
 			assert.Equal(t, connServed, result, "%v", err)
 			assert.NoError(t, err)
 			if len(resp) == 0 {
-				assert.Equal(t, "no response", entry.Outcome)
+				assert.Equal(t, OutcomeNoResponse, entry.Outcome)
 				return
 			}
 			require.True(t, bytes.HasPrefix(resp, []byte("HTTP/1.0 ")), "%q", resp)

@@ -23,12 +23,32 @@ type RequestLog struct {
 	Request []byte
 	// Response holds the bytes sent, cut at MaxLoggedBytes.
 	Response []byte
-	// Outcome is empty for a normal response, or says what went wrong:
-	// "read failed", "send failed", "no response", "script stopped".
-	Outcome string
+	// Outcome is OutcomeServed for a normal response, or says what went
+	// wrong.
+	Outcome Outcome
 	// Err is the error behind Outcome, or the handler's exception.
 	Err error
 }
+
+// Outcome says how a served connection ended. Its text is what logs and
+// the dashboard show.
+type Outcome string
+
+// The outcomes of a connection.
+const (
+	// OutcomeServed is a connection answered normally (the zero value).
+	OutcomeServed Outcome = ""
+	// OutcomeReadFailed is a connection whose recv() raised an OSError.
+	OutcomeReadFailed Outcome = "read failed"
+	// OutcomeNoResponse is a connection the handler sent nothing on.
+	OutcomeNoResponse Outcome = "no response"
+	// OutcomeSendFailed is a connection whose handler's send raised an
+	// OSError.
+	OutcomeSendFailed Outcome = "send failed"
+	// OutcomeScriptStopped is where upstream's check_requests() would have
+	// let an exception escape, ending the device script.
+	OutcomeScriptStopped Outcome = "script stopped"
+)
 
 // requestLine splits a request's first line into method and path for the
 // log; anything it cannot find is "-".

@@ -24,9 +24,7 @@ func newEscapeLog() *escapeLog { return &escapeLog{} }
 
 // record is the server's OnRequest hook.
 func (l *escapeLog) record(r server.RequestLog) {
-	// RequestLog documents "script stopped" as the outcome where upstream's
-	// check_requests() would have let the exception escape.
-	if r.Outcome != "script stopped" {
+	if r.Outcome != server.OutcomeScriptStopped {
 		return
 	}
 	l.Add(escapeText(r.Err))

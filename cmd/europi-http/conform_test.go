@@ -359,8 +359,8 @@ func TestEscapeText(t *testing.T) {
 	assert.Equal(t, "OSError: boom", escapeText(errors.New("boom")))
 
 	l := newEscapeLog()
-	l.record(server.RequestLog{Outcome: "send failed", Err: syscall.EPIPE})
-	l.record(server.RequestLog{Outcome: "script stopped", Err: syscall.EPIPE})
+	l.record(server.RequestLog{Outcome: server.OutcomeSendFailed, Err: syscall.EPIPE})
+	l.record(server.RequestLog{Outcome: server.OutcomeScriptStopped, Err: syscall.EPIPE})
 	assert.Equal(t, []string{"BrokenPipeError: broken pipe"}, l.Escapes())
 	got, err := l.WaitEscapes(t.Context(), 1)
 	require.NoError(t, err)

@@ -240,8 +240,8 @@ func formatRequestLog(l server.RequestLog) string {
 	line := fmt.Sprintf("%s %s %s %s %s %dB %.1fms", l.Time.Format(time.TimeOnly+".000"), l.Peer,
 		logField(l.Method), logField(l.Path), status, l.Bytes,
 		float64(l.Duration.Microseconds())/1000)
-	if l.Outcome != "" {
-		line += " (" + l.Outcome + ")"
+	if l.Outcome != server.OutcomeServed {
+		line += " (" + string(l.Outcome) + ")"
 	}
 	if rule, ok := profile.RuleOf(l.Err); ok {
 		line += " [device rule " + rule + "]"

@@ -76,7 +76,7 @@ func TestFormatRequestLog(t *testing.T) {
 	line := formatRequestLog(server.RequestLog{Time: at, Peer: "127.0.0.1:5000", Method: "GET", Path: "/json",
 		Status: 200, Bytes: 123, Duration: 1500 * time.Microsecond})
 	assert.Equal(t, "10:04:05.006 127.0.0.1:5000 GET /json 200 123B 1.5ms", line)
-	line = formatRequestLog(server.RequestLog{Time: at, Peer: "p", Method: "\x00G T", Path: "-", Outcome: "read failed"})
+	line = formatRequestLog(server.RequestLog{Time: at, Peer: "p", Method: "\x00G T", Path: "-", Outcome: server.OutcomeReadFailed})
 	assert.Equal(t, `10:04:05.006 p "\x00G T" - - 0B 0.0ms (read failed)`, line)
 }
 

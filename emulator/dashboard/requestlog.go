@@ -78,7 +78,7 @@ func (r *requestLog) add(l server.RequestLog) {
 			Time: l.Time, Peer: l.Peer, Method: l.Method, Path: l.Path,
 			Status: l.Status, Bytes: l.Bytes,
 			DurationMS: float64(l.Duration.Microseconds()) / 1000,
-			Outcome:    l.Outcome,
+			Outcome:    string(l.Outcome),
 		},
 		RequestBytes:  append([]byte{}, l.Request...),
 		ResponseBytes: append([]byte{}, l.Response...),

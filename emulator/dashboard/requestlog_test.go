@@ -46,7 +46,7 @@ func TestRequestLogEntry(t *testing.T) {
 		{"served", server.RequestLog{Time: at, Peer: "127.0.0.1:5000", Method: "GET", Path: "/", Status: 200,
 			Bytes: 3, Duration: 1500 * time.Microsecond, Request: []byte("GET /"), Response: []byte("abc")},
 			LogEntry{ID: 1, Time: at, Peer: "127.0.0.1:5000", Method: "GET", Path: "/", Status: 200, Bytes: 3, DurationMS: 1.5}, false},
-		{"a device rule", server.RequestLog{Time: at, Method: "-", Path: "-", Outcome: "read failed", Err: ruleErr},
+		{"a device rule", server.RequestLog{Time: at, Method: "-", Path: "-", Outcome: server.OutcomeReadFailed, Err: ruleErr},
 			LogEntry{ID: 1, Time: at, Method: "-", Path: "-", Outcome: "read failed",
 				Error: "recv: device rule accept-timeout-0: resource temporarily unavailable", Rule: "accept-timeout-0"}, false},
 		{"another error", server.RequestLog{Time: at, Status: 500, Err: errors.New("boom")},

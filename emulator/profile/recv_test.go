@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/server"
 )
 
 const getRoot = "GET / HTTP/1.1\r\nHost: europi\r\n\r\n"
@@ -65,7 +67,7 @@ func TestAcceptTimeout0(t *testing.T) {
 			}
 			assert.Empty(t, got, "the device sends no response")
 			assert.Equal(t, tt.wantReset, isReset(err), "reset: %v", err)
-			assert.Equal(t, "read failed", log.Outcome)
+			assert.Equal(t, server.OutcomeReadFailed, log.Outcome)
 			var re *RuleError
 			require.True(t, errors.As(log.Err, &re), "log error %v names no rule", log.Err)
 			assert.Equal(t, RuleAcceptTimeout0, re.Rule)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/server"
 )
 
 func TestSendBuffer(t *testing.T) {
@@ -19,12 +21,12 @@ func TestSendBuffer(t *testing.T) {
 		wantBytes   int    // header block and body together
 		wantTail    string // what follows the (cut) big body
 		wantKind    Kind
-		wantOutcome string
+		wantOutcome server.Outcome
 	}{
 		{name: "device cuts a 20000-byte body at the 6400-byte buffer", profile: PicoW, without: []string{RuleParkUntilTick},
 			path: "/big", wantBytes: 6400, wantKind: KindCutResponse},
 		{name: "device raises EAGAIN on a send into a full buffer", profile: PicoW, without: []string{RuleParkUntilTick},
-			path: "/twice", wantBytes: 6400, wantKind: KindCutResponse, wantOutcome: "send failed"},
+			path: "/twice", wantBytes: 6400, wantKind: KindCutResponse, wantOutcome: server.OutcomeSendFailed},
 		{name: "blocking device socket waits for ACKs but still cuts", profile: PicoW, without: []string{RuleParkUntilTick, RuleAcceptTimeout0},
 			path: "/twice", wantBytes: 6400 + len("more"), wantTail: "more", wantKind: KindCutResponse},
 		{name: "host behaviour without the rule", profile: PicoW, without: []string{RuleParkUntilTick, RuleSendBuffer},
