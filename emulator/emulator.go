@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"os"
@@ -21,13 +22,27 @@ import (
 // any page a Pico would serve, and a fraction of a second of work.
 const DefaultStepLimit = 5_000_000
 
-// Config says which script an Emulator runs and how.
+// Config says which script an Emulator runs and how. It names the script
+// in one of three ways: a file (ScriptPath), an embedded example
+// (Example), or a script given directly (Source, or ScriptFS and
+// ScriptName); with none of them it runs DefaultExample.
 type Config struct {
-	// ScriptPath is the handler script, a .star file; "" means Example.
+	// ScriptPath is the handler script, a .star file on disk.
 	ScriptPath string
-	// Example names an embedded example; "" means DefaultExample. It must
-	// be empty when ScriptPath is set.
+	// Example names an embedded example.
 	Example string
+	// Source is the handler script's code, for a script that is not a
+	// file (an embedded one, say). ScriptName names it in messages
+	// ("script.star" when empty); load_file reads from ScriptFS, and
+	// finds nothing when ScriptFS is nil.
+	Source []byte
+	// ScriptFS is the folder of a script given directly: load_file reads
+	// from it, and without Source the script itself is the file
+	// ScriptName in it.
+	ScriptFS fs.FS
+	// ScriptName names a script given by Source or ScriptFS: its name in
+	// messages, and its file in ScriptFS when Source is nil.
+	ScriptName string
 	// Watch reloads ScriptPath between requests when it, or a file it read
 	// with load_file while loading, changes. A script that fails to load
 	// is logged and the last good one keeps serving.
@@ -76,11 +91,8 @@ type Emulator struct {
 // *ScriptError ("file:line:col: message"); a missing file or an unknown
 // example gives another error.
 func New(cfg Config) (*Emulator, error) {
-	switch {
-	case cfg.ScriptPath != "" && cfg.Example != "":
-		return nil, errors.New("emulator: set a script path or an example, not both")
-	case cfg.Watch && cfg.ScriptPath == "":
-		return nil, errors.New("emulator: watching needs a script path; the examples are built in")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit, memory: cfg.MemoryLimit}
 	if e.io == nil {
@@ -107,20 +119,67 @@ func New(cfg Config) (*Emulator, error) {
 	return e, nil
 }
 
+// check reports a Config that names more than one script, or asks to
+// watch one that is not a file.
+func (cfg *Config) check() error {
+	named := 0
+	for _, set := range []bool{cfg.ScriptPath != "", cfg.Example != "", cfg.givenDirectly()} {
+		if set {
+			named++
+		}
+	}
+	switch {
+	case named > 1:
+		return errors.New("emulator: set one of a script path, an example or a script's source")
+	case cfg.Watch && cfg.ScriptPath == "":
+		return errors.New("emulator: watching needs a script path; the examples and a script's source do not change")
+	case cfg.Source == nil && cfg.ScriptFS != nil && cfg.ScriptName == "":
+		return errors.New("emulator: a script in ScriptFS needs its ScriptName")
+	}
+	return nil
+}
+
+// givenDirectly reports whether the script comes from Source or ScriptFS.
+func (cfg *Config) givenDirectly() bool {
+	return cfg.Source != nil || cfg.ScriptFS != nil || cfg.ScriptName != ""
+}
+
 // source reads the configured script.
 func (e *Emulator) source() (source, error) {
-	if e.cfg.ScriptPath == "" {
-		name := e.cfg.Example
-		if name == "" {
-			name = DefaultExample
+	cfg := &e.cfg
+	switch {
+	case cfg.ScriptPath != "":
+		code, err := os.ReadFile(cfg.ScriptPath)
+		if err != nil {
+			return source{}, fmt.Errorf("emulator: %w", err)
 		}
-		return exampleSource(name)
+		return source{name: cfg.ScriptPath, code: code, files: diskFolder{filepath.Dir(cfg.ScriptPath)}}, nil
+	case cfg.givenDirectly():
+		return givenSource(cfg.Source, cfg.ScriptFS, cfg.ScriptName)
 	}
-	code, err := os.ReadFile(e.cfg.ScriptPath)
-	if err != nil {
-		return source{}, fmt.Errorf("emulator: %w", err)
+	name := cfg.Example
+	if name == "" {
+		name = DefaultExample
 	}
-	return source{name: e.cfg.ScriptPath, code: code, files: diskFolder{filepath.Dir(e.cfg.ScriptPath)}}, nil
+	return exampleSource(name)
+}
+
+// givenSource is a script given as code or as a file of fsys.
+func givenSource(code []byte, fsys fs.FS, name string) (source, error) {
+	if name == "" {
+		name = "script.star"
+	}
+	var files folder = noFolder{}
+	if fsys != nil {
+		files = fsFolder{fsys}
+	}
+	if code == nil {
+		var err error
+		if code, err = fs.ReadFile(fsys, name); err != nil {
+			return source{}, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	return source{name: name, code: code, files: files}, nil
 }
 
 func (e *Emulator) loadOptions() loadOptions {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/europi-http/europi-http/server"
@@ -53,8 +54,13 @@ func TestNewErrors(t *testing.T) {
 		cfg  Config
 		err  string
 	}{
-		{"both", Config{ScriptPath: script, Example: "status"}, "emulator: set a script path or an example, not both"},
-		{"watch example", Config{Example: "status", Watch: true}, "emulator: watching needs a script path; the examples are built in"},
+		{"both", Config{ScriptPath: script, Example: "status"}, "emulator: set one of a script path, an example or a script's source"},
+		{"path and source", Config{ScriptPath: script, Source: []byte("x")}, "emulator: set one of"},
+		{"example and fs", Config{Example: "status", ScriptFS: fstest.MapFS{}, ScriptName: "a.star"}, "emulator: set one of"},
+		{"watch example", Config{Example: "status", Watch: true}, "emulator: watching needs a script path"},
+		{"watch source", Config{Source: []byte("x"), Watch: true}, "emulator: watching needs a script path"},
+		{"fs without a name", Config{ScriptFS: fstest.MapFS{}}, "emulator: a script in ScriptFS needs its ScriptName"},
+		{"missing in fs", Config{ScriptFS: fstest.MapFS{}, ScriptName: "app.star"}, "emulator: open app.star: file does not exist"},
 		{"missing file", Config{ScriptPath: filepath.Join(t.TempDir(), "none.star")}, "no such file or directory"},
 		{"unknown example", Config{Example: "nope"}, `no example called "nope": there are form, http_control, status`},
 		{"example path", Config{Example: "../emulator"}, `no example called "../emulator"`},
@@ -68,6 +74,41 @@ func TestNewErrors(t *testing.T) {
 			assert.False(t, errors.As(err, &se), "not a script error")
 		})
 	}
+}
+
+// TestGivenScript loads scripts given as code or as a file of an fs.FS,
+// not as a path: load_file reads the fs.FS, and nothing without one.
+func TestGivenScript(t *testing.T) {
+	page := `server = HttpServer()
+def get(request = None, connection = None):
+    page, err = catch(load_file, "page.html")
+    server.send_response(connection, page or err, content_type = MimeTypes.TEXT)
+server.get_handler(get)
+`
+	files := fstest.MapFS{"app.star": {Data: []byte(page)}, "page.html": {Data: []byte("<p>hi</p>")}}
+	tests := []struct {
+		name, wantName, wantBody string
+		cfg                      Config
+	}{
+		{"source alone", "script.star", `load_file: cannot read "page.html": file does not exist`, Config{Source: []byte(page)}},
+		{"named source", "mine.star", `load_file: cannot read "page.html": file does not exist`, Config{Source: []byte(page), ScriptName: "mine.star"}},
+		{"source and folder", "script.star", "<p>hi</p>", Config{Source: []byte(page), ScriptFS: files}},
+		{"a file of the folder", "app.star", "<p>hi</p>", Config{ScriptFS: files, ScriptName: "app.star"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			em, err := New(tt.cfg)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantName, em.ScriptName())
+			addr := startServing(t, em)
+			assert.Equal(t, tt.wantBody, bodyOf(t, exchange(t, addr, []byte("GET / HTTP/1.0\r\n\r\n"))))
+		})
+	}
+
+	_, err := New(Config{Source: []byte("x = 1\n"), ScriptName: "bad.star"})
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "bad.star", se.File, "a script error names the given script")
 }
 
 func TestScriptError(t *testing.T) {

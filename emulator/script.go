@@ -218,7 +218,7 @@ func (f diskFolder) read(name string) ([]byte, error) {
 	return readLimited(name, file)
 }
 
-// fsFolder reads an embedded example's files.
+// fsFolder reads an embedded example's files, or a given script's.
 type fsFolder struct{ fsys fs.FS }
 
 func (f fsFolder) read(name string) ([]byte, error) {
@@ -229,6 +229,12 @@ func (f fsFolder) read(name string) ([]byte, error) {
 	defer file.Close()
 	return readLimited(name, file)
 }
+
+// noFolder is the folder of a script given as code alone: it holds no
+// files.
+type noFolder struct{}
+
+func (noFolder) read(name string) ([]byte, error) { return nil, readError(name, fs.ErrNotExist) }
 
 func readLimited(name string, r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxLoadFile+1))
