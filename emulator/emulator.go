@@ -139,6 +139,12 @@ func (cfg *Config) check() error {
 	return nil
 }
 
+// NamesScript reports whether cfg names a script: a path, an example, or
+// one given directly. One that names none runs DefaultExample.
+func (cfg *Config) NamesScript() bool {
+	return cfg.ScriptPath != "" || cfg.Example != "" || cfg.givenDirectly()
+}
+
 // givenDirectly reports whether the script comes from Source or ScriptFS.
 func (cfg *Config) givenDirectly() bool {
 	return cfg.Source != nil || cfg.ScriptFS != nil || cfg.ScriptName != ""

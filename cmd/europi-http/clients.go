@@ -13,7 +13,8 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/clients"
-	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -212,9 +213,9 @@ func writeClientsJSON(o *ClientsOptions, rep clients.Report) error {
 // fixture as conform does (CPython differences, host profile), for the
 // commands that need a target when the user names none.
 func fixtureEmulator(ctx context.Context) (conformance.Target, func(), error) {
-	host, err := profile.Lookup(profile.Host)
+	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}})
 	if err != nil {
 		return conformance.Target{}, nil, err
 	}
-	return emulatorTarget(ctx, server.CPython, host)
+	return t.Target, t.Stop, nil
 }

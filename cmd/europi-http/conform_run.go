@@ -10,7 +10,9 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/fixture"
+	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/internal/upstream"
 	"github.com/europi-http/europi-http/server"
 )
@@ -33,7 +35,7 @@ func (o *ConformOptions) launchers() []launcher {
 	if o.runsEmulator() {
 		profiles, _ := conformProfiles(o.Profiles, o.Without) // validated with the flags
 		for _, p := range profiles {
-			l := launcher{name: emulatorName(p), start: func(ctx context.Context) (conformance.Target, func(), error) {
+			l := launcher{name: emutarget.Name(p), start: func(ctx context.Context) (conformance.Target, func(), error) {
 				return o.startEmulatorTarget(ctx, p)
 			}}
 			if p.Name != profile.Host {
@@ -69,11 +71,11 @@ func (o *ConformOptions) launchers() []launcher {
 // runs on the host profile only).
 func (o *ConformOptions) startEmulatorTarget(ctx context.Context, p *profile.Profile) (conformance.Target, func(), error) {
 	if o.StartEmulator == nil {
-		t, stop, err := emulatorTarget(ctx, server.CPython, p)
+		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}, Profile: p})
 		if err != nil {
 			return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
 		}
-		return t, stop, nil
+		return t.Target, t.Stop, nil
 	}
 	if p.Name != profile.Host {
 		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: profile %s: a replaced emulator runs on the host profile only", p.Name)

@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,9 +16,7 @@ import (
 	"golang.org/x/net/nettest"
 
 	"github.com/europi-http/europi-http/conformance"
-	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/upstream"
-	"github.com/europi-http/europi-http/server"
 )
 
 func TestConformFlags(t *testing.T) {
@@ -291,20 +287,6 @@ func TestRunConformEmulatorTarget(t *testing.T) {
 	assert.ErrorContains(t, runConform(o), "starting the emulator: no script")
 }
 
-// TestConformSuiteAgainstEmulator runs every embedded scenario against the
-// built-in emulator target (CPython differences, escapes reported): what
-// `make test` promises.
-func TestConformSuiteAgainstEmulator(t *testing.T) {
-	conformance.Run(t, func(t *testing.T) conformance.Target {
-		host, err := profile.Lookup(profile.Host)
-		require.NoError(t, err)
-		target, stop, err := emulatorTarget(t.Context(), server.CPython, host)
-		require.NoError(t, err)
-		t.Cleanup(stop)
-		return target
-	})
-}
-
 func TestRunConformBadScenarios(t *testing.T) {
 	dir := writeScenarios(t, map[string]string{"x/bad.scenario": "[scenario]\nnope\n"})
 	var out bytes.Buffer
@@ -351,18 +333,4 @@ func TestRunConformFirmware(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not start")
 	assert.Contains(t, err.Error(), "is not a EuroPi checkout")
-}
-
-func TestEscapeText(t *testing.T) {
-	assert.Equal(t, "BrokenPipeError: write: broken pipe", escapeText(fmt.Errorf("write: %w", syscall.EPIPE)))
-	assert.Equal(t, "ConnectionResetError: read: connection reset by peer", escapeText(fmt.Errorf("read: %w", syscall.ECONNRESET)))
-	assert.Equal(t, "OSError: boom", escapeText(errors.New("boom")))
-
-	l := newEscapeLog()
-	l.record(server.RequestLog{Outcome: server.OutcomeSendFailed, Err: syscall.EPIPE})
-	l.record(server.RequestLog{Outcome: server.OutcomeScriptStopped, Err: syscall.EPIPE})
-	assert.Equal(t, []string{"BrokenPipeError: broken pipe"}, l.Escapes())
-	got, err := l.WaitEscapes(t.Context(), 1)
-	require.NoError(t, err)
-	assert.Len(t, got, 1)
 }
