@@ -1,6 +1,10 @@
 package conformance
 
-import "time"
+import (
+	"time"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+)
 
 // Capture is what one run of a scenario's steps saw.
 type Capture struct {
@@ -48,7 +52,7 @@ type ConnCapture struct {
 	// are counted into the last chunk.
 	Chunks []Chunk
 	// End is how the connection ended.
-	End End
+	End scenario.End
 	// Err is the error text for EndError and EndRefused.
 	Err string
 }
@@ -69,7 +73,7 @@ type StepError struct {
 	// Index is the step's index in Scenario.Steps.
 	Index int
 	// Step is the step.
-	Step Step
+	Step scenario.Step
 	// Err says what failed.
 	Err string
 }

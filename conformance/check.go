@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/europi-http/europi-http/conformance/response"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Check compares a capture with a resolved expectation and returns every
@@ -36,28 +39,31 @@ func Check(r *Resolved, c *Capture) []Failure {
 	return out
 }
 
+// crlf ends the status line and each header line.
+var crlf = []byte("\r\n")
+
 // serverEndedFirst reports whether a failed half-close raced the server
 // ending the connection (a device that drops the request closes it at
 // once, and the request then draws a reset): nothing was left to
 // half-close, and the end clause judges how the server ended it.
-func serverEndedFirst(c *Capture, st Step) bool {
+func serverEndedFirst(c *Capture, st scenario.Step) bool {
 	cc := findConn(c, st.Conn)
-	return st.Kind == StepShutdown && cc != nil && (cc.End == EndRST || cc.End == EndFIN)
+	return st.Kind == scenario.StepShutdown && cc != nil && (cc.End == scenario.EndRST || cc.End == scenario.EndFIN)
 }
 
 // responseClause reports whether a clause is about response bytes: the
 // status line, a header line or the body.
-func responseClause(k ClauseKind) bool {
-	return k == ClauseStatus || k == ClauseHeader || k.Group() == "body"
+func responseClause(k scenario.ClauseKind) bool {
+	return k == scenario.ClauseStatus || k == scenario.ClauseHeader || k.Group() == "body"
 }
 
 // checkConn checks one connection's clauses, in order.
 func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
-	if cc.End == EndRefused {
+	if cc.End == scenario.EndRefused {
 		return []Failure{{Conn: e.Conn, Section: "steps", What: "connect", Detail: "could not connect: " + cc.Err, Offset: -1}}
 	}
 	var out []Failure
-	resp := SplitResponse(cc.Data)
+	resp := response.Split(cc.Data)
 	resp.Cut = cc.Cut
 	silent := len(cc.Data) == 0 && expectsResponse(e)
 	if silent {
@@ -78,7 +84,7 @@ func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
 	}
 	var headers []Effective
 	for _, ef := range e.Clauses {
-		if ef.Kind == ClauseHeader {
+		if ef.Kind == scenario.ClauseHeader {
 			headers = append(headers, ef)
 		}
 	}
@@ -89,7 +95,7 @@ func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
 		switch {
 		case silent && responseClause(ef.Kind):
 			continue
-		case ef.Kind != ClauseHeader:
+		case ef.Kind != scenario.ClauseHeader:
 			f = checkClause(ef, cc, resp, c)
 		case !headersDone:
 			// The header lines are one block, checked where the first of
@@ -111,9 +117,9 @@ func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
 func expectsResponse(e *Expectation) bool {
 	for _, ef := range e.Clauses {
 		switch {
-		case ef.Kind == ClauseStatus, ef.Kind == ClauseHeader:
+		case ef.Kind == scenario.ClauseStatus, ef.Kind == scenario.ClauseHeader:
 			return true
-		case ef.Kind.Group() == "body" && !(ef.Kind == ClauseBody && len(ef.Bytes.Value()) == 0) && !(ef.Kind == ClauseLength && ef.N == 0):
+		case ef.Kind.Group() == "body" && !(ef.Kind == scenario.ClauseBody && len(ef.Bytes.Value()) == 0) && !(ef.Kind == scenario.ClauseLength && ef.N == 0):
 			return true
 		}
 	}
@@ -148,7 +154,7 @@ func exact(ef *Effective, conn string, expected, actual []byte) *Failure {
 
 // checkHeaders compares the header block with the header clauses plus the
 // blank line.
-func checkHeaders(conn string, headers []Effective, resp Response) *Failure {
+func checkHeaders(conn string, headers []Effective, resp response.Response) *Failure {
 	if len(headers) == 0 {
 		return nil
 	}
@@ -169,19 +175,19 @@ func checkHeaders(conn string, headers []Effective, resp Response) *Failure {
 }
 
 // checkClause checks one clause other than header.
-func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Failure {
+func checkClause(ef *Effective, cc *ConnCapture, resp response.Response, c *Capture) *Failure {
 	conn := cc.Name
 	switch ef.Kind {
-	case ClauseRaw:
+	case scenario.ClauseRaw:
 		return exactCut(ef, conn, ef.Bytes.Value(), resp.Raw, resp.Cut)
-	case ClauseStatus:
+	case scenario.ClauseStatus:
 		return exact(ef, conn, ef.Bytes.Value(), resp.Status)
-	case ClauseBody:
+	case scenario.ClauseBody:
 		if resp.Cut > 0 && !resp.Complete {
 			return headNotKept(ef, conn, resp)
 		}
 		return exactCut(ef, conn, ef.Bytes.Value(), resp.Body, resp.Cut)
-	case ClausePrefix:
+	case scenario.ClausePrefix:
 		want := ef.Bytes.Value()
 		if len(resp.Body) < len(want) {
 			if resp.Cut > 0 && !resp.Complete {
@@ -190,16 +196,16 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 			return exactCut(ef, conn, want, resp.Body, resp.Cut)
 		}
 		return exact(ef, conn, want, resp.Body[:len(want)])
-	case ClauseSuffix:
+	case scenario.ClauseSuffix:
 		if resp.Cut > 0 {
 			return notKept(ef, conn, resp, "the body's end")
 		}
 		want := ef.Bytes.Value()
 		got := resp.Body[len(resp.Body)-min(len(want), len(resp.Body)):]
 		return exact(ef, conn, want, got)
-	case ClauseLength:
+	case scenario.ClauseLength:
 		return checkLength(ef, conn, resp)
-	case ClauseJSON:
+	case scenario.ClauseJSON:
 		if resp.Cut > 0 {
 			return notKept(ef, conn, resp, "the whole body")
 		}
@@ -214,16 +220,16 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 		f := fail(ef, conn, detail)
 		f.Expected, f.Actual = []byte(ef.Text), resp.Body
 		return f
-	case ClauseErrorPage:
+	case scenario.ClauseErrorPage:
 		return checkErrorPage(ef, conn, resp.Body)
-	case ClauseMessage:
-		page := ParseErrorPage(resp.Body)
+	case scenario.ClauseMessage:
+		page := response.ParseErrorPage(resp.Body)
 		if slices.Contains(page.Missing, "p") {
 			return fail(ef, conn, "no <p> after the h2 in the body")
 		}
 		return exact(ef, conn, ef.Bytes.Value(), []byte(page.Message))
-	case ClauseMessageLike:
-		page := ParseErrorPage(resp.Body)
+	case scenario.ClauseMessageLike:
+		page := response.ParseErrorPage(resp.Body)
 		if slices.Contains(page.Missing, "p") {
 			return fail(ef, conn, "no <p> after the h2 in the body")
 		}
@@ -233,7 +239,7 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 		f := fail(ef, conn, fmt.Sprintf("message does not match /%s/", ef.Text))
 		f.Expected, f.Actual = []byte(ef.Text), []byte(page.Message)
 		return f
-	case ClauseEnd:
+	case scenario.ClauseEnd:
 		if slices.Contains(ef.Ends, cc.End) {
 			return nil
 		}
@@ -244,7 +250,7 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 		f := fail(ef, conn, detail)
 		f.Expected, f.Actual = []byte(joinEnds(ef.Ends)), []byte(cc.End)
 		return f
-	case ClauseAt:
+	case scenario.ClauseAt:
 		got, ok := c.Marks[ef.Mark][conn]
 		if ok && got == ef.N {
 			return nil
@@ -258,7 +264,7 @@ func checkClause(ef *Effective, cc *ConnCapture, resp Response, c *Capture) *Fai
 }
 
 // joinEnds renders ends as "fin or rst".
-func joinEnds(ends []End) string {
+func joinEnds(ends []scenario.End) string {
 	s := make([]string, len(ends))
 	for i, e := range ends {
 		s[i] = string(e)
@@ -268,8 +274,8 @@ func joinEnds(ends []End) string {
 
 // checkErrorPage compares an error page's title, h1 and h2.
 func checkErrorPage(ef *Effective, conn string, body []byte) *Failure {
-	page := ParseErrorPage(body)
-	want := []string{ErrorPageTitle(ef.N), ErrorPageH1, ErrorPageH2(ef.N, ef.Text)}
+	page := response.ParseErrorPage(body)
+	want := []string{response.ErrorPageTitle(ef.N), response.ErrorPageH1, response.ErrorPageH2(ef.N, ef.Text)}
 	got := []string{page.Title, page.H1, page.H2}
 	names := []string{"title", "h1", "h2"}
 	for i := range want {
@@ -295,9 +301,9 @@ func checkEscapes(r *Resolved, c *Capture) []Failure {
 	for i := range r.Device {
 		ef := &r.Device[i]
 		switch ef.Kind {
-		case ClauseEscapes:
+		case scenario.ClauseEscapes:
 			want, countRef = ef.N, ef
-		case ClauseEscapeLike:
+		case scenario.ClauseEscapeLike:
 			likeRef = ef
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/europi-http/europi-http/conformance/response"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // The checks in this file judge what the runner did not keep: a scenario
@@ -16,7 +19,7 @@ func overranFailure(c *Capture) Failure {
 	detail := fmt.Sprintf("scenario took longer than %v (the deadline of its steps and reads together), so the runner ended it", c.Deadline)
 	var open []string
 	for _, cc := range c.Conns {
-		if cc.End == EndDeadline {
+		if cc.End == scenario.EndDeadline {
 			open = append(open, cc.Name)
 		}
 	}
@@ -29,11 +32,11 @@ func overranFailure(c *Capture) Failure {
 // needsKept reports whether a failed clause judged bytes the runner may
 // not have kept, so --update cannot write them: every clause but end, at,
 // and length when the header block was kept (the body's length is counted).
-func needsKept(k ClauseKind, resp Response) bool {
+func needsKept(k scenario.ClauseKind, resp response.Response) bool {
 	switch k {
-	case ClauseEnd, ClauseAt:
+	case scenario.ClauseEnd, scenario.ClauseAt:
 		return false
-	case ClauseLength:
+	case scenario.ClauseLength:
 		return !resp.Complete
 	}
 	return true
@@ -75,18 +78,18 @@ func exactCut(ef *Effective, conn string, expected, kept []byte, cut int) *Failu
 }
 
 // notKept is the failure of a clause whose bytes the runner did not keep.
-func notKept(ef *Effective, conn string, resp Response, what string) *Failure {
+func notKept(ef *Effective, conn string, resp response.Response, what string) *Failure {
 	return fail(ef, conn, fmt.Sprintf("cannot check: %s was not kept (%s)", what, keptNote(len(resp.Raw), resp.Cut)))
 }
 
 // headNotKept is notKept for a body clause when the header block did not
 // end within the bytes kept, so where the body starts is unknown.
-func headNotKept(ef *Effective, conn string, resp Response) *Failure {
+func headNotKept(ef *Effective, conn string, resp response.Response) *Failure {
 	return notKept(ef, conn, resp, "the blank line ending the header block")
 }
 
 // checkLength compares the body's length, counting the bytes not kept.
-func checkLength(ef *Effective, conn string, resp Response) *Failure {
+func checkLength(ef *Effective, conn string, resp response.Response) *Failure {
 	if resp.Cut > 0 && !resp.Complete {
 		return headNotKept(ef, conn, resp)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,7 +14,7 @@ import (
 // cutCapture is a capture of one main connection that kept the first
 // kept bytes of data and counted the rest.
 func cutCapture(data string, kept int) *Capture {
-	c := captureOf(data[:kept], EndFIN)
+	c := captureOf(data[:kept], scenario.EndFIN)
 	c.Conns[0].Cut = len(data) - kept
 	return c
 }
@@ -101,7 +102,7 @@ func TestUpdateLeavesBytesThatWereNotKept(t *testing.T) {
 
 func TestCheckScenarioOverran(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"[expect]\nend fin\n")
-	c := captureOf("HTTP/1.0 2", EndDeadline)
+	c := captureOf("HTTP/1.0 2", scenario.EndDeadline)
 	c.Overran, c.Deadline = true, 3*time.Second
 	got := Check(Resolve(s, nil), c)
 	require.Len(t, got, 2)
@@ -134,7 +135,7 @@ func TestExplainIsBoundedWhateverTheBodies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := mustParse(t, "t/big", minimal+"[expect]\n"+tt.expect+"\n")
-			got := Check(Resolve(s, nil), captureOf(tt.data, EndFIN))
+			got := Check(Resolve(s, nil), captureOf(tt.data, scenario.EndFIN))
 			require.Len(t, got, 1)
 			text := got[0].Explain()
 			assert.Less(t, len(text), 4<<10, text)

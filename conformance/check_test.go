@@ -3,6 +3,7 @@ package conformance
 import (
 	"testing"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,8 +18,8 @@ const teapotPage = "HTTP/1.0 418 I'm a teapot\r\nContent-type: text/html\r\nchar
 	"<body><p>intro</p><h1 class=\"x\">EuroPi</h1><h2>\n  418 I'm a teapot\n</h2><p>\n  We're out of <b>coffee</b>! \x00\n</p></body></html>"
 
 // captureOf builds the capture of one main connection.
-func captureOf(data string, end End) *Capture {
-	return &Capture{Conns: []*ConnCapture{{Name: MainConn, Data: []byte(data), End: end}}, Marks: map[string]map[string]int{}}
+func captureOf(data string, end scenario.End) *Capture {
+	return &Capture{Conns: []*ConnCapture{{Name: scenario.MainConn, Data: []byte(data), End: end}}, Marks: map[string]map[string]int{}}
 }
 
 func TestCheckClauses(t *testing.T) {
@@ -26,35 +27,35 @@ func TestCheckClauses(t *testing.T) {
 		name    string
 		expect  string // the [expect] section's clauses
 		data    string
-		end     End
+		end     scenario.End
 		failing []string // What of each failure, in order
 	}{
-		{"exact pass", `status "HTTP/1.0 200 OK\r\n"` + "\n" + `header "Content-type: text/plain\r\n"` + "\n" + `header "charset=utf-8\r\n"` + "\n" + `body "plain text from EuroPi\n"` + "\nend fin", okText, EndFIN, nil},
-		{"status differs", `status "HTTP/1.0 201 OK\r\n"`, okText, EndFIN, []string{"status"}},
-		{"header order matters", `header "charset=utf-8\r\n"` + "\n" + `header "Content-type: text/plain\r\n"`, okText, EndFIN, []string{"header"}},
-		{"missing header line", `header "Content-type: text/plain\r\n"`, okText, EndFIN, []string{"header"}},
-		{"head never ends", `header "Content-type: text/plain\r\n"`, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n", EndRST, []string{"header"}},
-		{"body differs", `body "plain text"`, okText, EndFIN, []string{"body"}},
-		{"raw", `raw "` + "HTTP/1.0 200 OK\\r\\n\\r\\nx" + `"`, "HTTP/1.0 200 OK\r\n\r\nx", EndFIN, nil},
-		{"raw nothing", `raw ""`, "x", EndFIN, []string{"raw"}},
-		{"length prefix suffix pass", "length 23\nprefix \"plain\"\nsuffix \"EuroPi\\n\"", okText, EndFIN, nil},
-		{"length prefix suffix fail", "length 22\nprefix \"Plain\"\nsuffix \"x\"", okText, EndFIN, []string{"length", "prefix", "suffix"}},
-		{"prefix longer than body", `prefix "plain text from EuroPi\n and more"`, okText, EndFIN, []string{"prefix"}},
-		{"end one of", "end fin rst", okText, EndRST, nil},
-		{"end differs", "end fin", okText, EndTimeout, []string{"end"}},
-		{"json as values", `json "{\"b\": [1, 2.50], \"a\": \"\u00fc\"}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": \"\\u00fc\", \"b\": [1, 25e-1]}", EndFIN, nil},
-		{"json value differs", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 2}", EndFIN, []string{"json"}},
-		{"json extra key", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 1, \"b\": 2}", EndFIN, []string{"json"}},
-		{"json not json", `json "{}"`, "HTTP/1.0 200 OK\r\n\r\n{} x", EndFIN, []string{"json"}},
-		{"error page by structure", "error-page 418 \"I'm a teapot\"\nmessage \"We're out of <b>coffee</b>! \\x00\"", teapotPage, EndFIN, nil},
-		{"error page message pattern", "error-page 418 \"I'm a teapot\"\nmessage-like \"^We're out of .*!\"", teapotPage, EndFIN, nil},
-		{"error page wrong code", `error-page 500 "Internal Server Error"`, teapotPage, EndFIN, []string{"error-page"}},
-		{"error page wrong message", `message "We're out of tea"`, teapotPage, EndFIN, []string{"message"}},
-		{"error page pattern fails", `message-like "^tea"`, teapotPage, EndFIN, []string{"message-like"}},
-		{"failures in clause order", "status \"x\"\nheader \"y\"\nbody \"z\"\nend rst", okText, EndFIN, []string{"status", "header", "body", "end"}},
-		{"no response at all", "status \"HTTP/1.0 200 OK\\r\\n\"\nheader \"a\"\nerror-page 500 \"x\"\nend fin", "", EndRST, []string{"response", "end"}},
-		{"nothing expected, nothing came", "length 0\nend fin", "", EndFIN, nil},
-		{"not an error page", "error-page 200 \"OK\"\nmessage \"x\"", okText, EndFIN, []string{"error-page", "message"}},
+		{"exact pass", `status "HTTP/1.0 200 OK\r\n"` + "\n" + `header "Content-type: text/plain\r\n"` + "\n" + `header "charset=utf-8\r\n"` + "\n" + `body "plain text from EuroPi\n"` + "\nend fin", okText, scenario.EndFIN, nil},
+		{"status differs", `status "HTTP/1.0 201 OK\r\n"`, okText, scenario.EndFIN, []string{"status"}},
+		{"header order matters", `header "charset=utf-8\r\n"` + "\n" + `header "Content-type: text/plain\r\n"`, okText, scenario.EndFIN, []string{"header"}},
+		{"missing header line", `header "Content-type: text/plain\r\n"`, okText, scenario.EndFIN, []string{"header"}},
+		{"head never ends", `header "Content-type: text/plain\r\n"`, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n", scenario.EndRST, []string{"header"}},
+		{"body differs", `body "plain text"`, okText, scenario.EndFIN, []string{"body"}},
+		{"raw", `raw "` + "HTTP/1.0 200 OK\\r\\n\\r\\nx" + `"`, "HTTP/1.0 200 OK\r\n\r\nx", scenario.EndFIN, nil},
+		{"raw nothing", `raw ""`, "x", scenario.EndFIN, []string{"raw"}},
+		{"length prefix suffix pass", "length 23\nprefix \"plain\"\nsuffix \"EuroPi\\n\"", okText, scenario.EndFIN, nil},
+		{"length prefix suffix fail", "length 22\nprefix \"Plain\"\nsuffix \"x\"", okText, scenario.EndFIN, []string{"length", "prefix", "suffix"}},
+		{"prefix longer than body", `prefix "plain text from EuroPi\n and more"`, okText, scenario.EndFIN, []string{"prefix"}},
+		{"end one of", "end fin rst", okText, scenario.EndRST, nil},
+		{"end differs", "end fin", okText, scenario.EndTimeout, []string{"end"}},
+		{"json as values", `json "{\"b\": [1, 2.50], \"a\": \"\u00fc\"}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": \"\\u00fc\", \"b\": [1, 25e-1]}", scenario.EndFIN, nil},
+		{"json value differs", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 2}", scenario.EndFIN, []string{"json"}},
+		{"json extra key", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 1, \"b\": 2}", scenario.EndFIN, []string{"json"}},
+		{"json not json", `json "{}"`, "HTTP/1.0 200 OK\r\n\r\n{} x", scenario.EndFIN, []string{"json"}},
+		{"error page by structure", "error-page 418 \"I'm a teapot\"\nmessage \"We're out of <b>coffee</b>! \\x00\"", teapotPage, scenario.EndFIN, nil},
+		{"error page message pattern", "error-page 418 \"I'm a teapot\"\nmessage-like \"^We're out of .*!\"", teapotPage, scenario.EndFIN, nil},
+		{"error page wrong code", `error-page 500 "Internal Server Error"`, teapotPage, scenario.EndFIN, []string{"error-page"}},
+		{"error page wrong message", `message "We're out of tea"`, teapotPage, scenario.EndFIN, []string{"message"}},
+		{"error page pattern fails", `message-like "^tea"`, teapotPage, scenario.EndFIN, []string{"message-like"}},
+		{"failures in clause order", "status \"x\"\nheader \"y\"\nbody \"z\"\nend rst", okText, scenario.EndFIN, []string{"status", "header", "body", "end"}},
+		{"no response at all", "status \"HTTP/1.0 200 OK\\r\\n\"\nheader \"a\"\nerror-page 500 \"x\"\nend fin", "", scenario.EndRST, []string{"response", "end"}},
+		{"nothing expected, nothing came", "length 0\nend fin", "", scenario.EndFIN, nil},
+		{"not an error page", "error-page 200 \"OK\"\nmessage \"x\"", okText, scenario.EndFIN, []string{"error-page", "message"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +75,7 @@ func TestCheckClauses(t *testing.T) {
 
 func TestCheckExactFailureCarriesBytesAndOffset(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\n")
-	got := Check(Resolve(s, nil), captureOf("HTTP/1.0 500 Internal Server Error\r\n\r\n", EndFIN))
+	got := Check(Resolve(s, nil), captureOf("HTTP/1.0 500 Internal Server Error\r\n\r\n", scenario.EndFIN))
 	require.Len(t, got, 1)
 	f := got[0]
 	assert.Equal(t, []byte("HTTP/1.0 200 OK\r\n"), f.Expected)
@@ -92,8 +93,8 @@ func TestCheckStepsMarksAndEscapes(t *testing.T) {
 		"[expect]", "at m 0",
 		"[device]", "escapes 1", `escape-like "^OSError"`,
 	))
-	c := captureOf("xyz", EndFIN)
-	c.Marks["m"] = map[string]int{MainConn: 3}
+	c := captureOf("xyz", scenario.EndFIN)
+	c.Marks["m"] = map[string]int{scenario.MainConn: 3}
 	c.StepErrors = []StepError{{Index: 2, Step: s.Steps[2], Err: "write: broken pipe"}, {Index: 3, Step: s.Steps[3], Err: "write: broken pipe"}}
 	c.EscapesKnown = true
 	c.Escapes = []string{"BrokenPipeError: [Errno 32]", "OSError: 32"}
@@ -114,7 +115,7 @@ func TestCheckStepsMarksAndEscapes(t *testing.T) {
 
 func TestCheckImplicitNoEscapes(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"[expect]\n")
-	c := captureOf("", EndFIN)
+	c := captureOf("", scenario.EndFIN)
 	c.EscapesKnown, c.Escapes = true, []string{"BrokenPipeError: x"}
 	got := Check(Resolve(s, nil), c)
 	require.Len(t, got, 1)
@@ -126,14 +127,14 @@ func TestCheckImplicitNoEscapes(t *testing.T) {
 func TestCheckShutdownAfterTheServerEnded(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"shutdown\n[expect]\nend fin rst\n")
 	tests := []struct {
-		end   End
+		end   scenario.End
 		whats []string
 	}{
 		// The server ended the connection before the half-close: the end
 		// clause judges that, the step had nothing left to do.
-		{EndRST, nil},
-		{EndFIN, nil},
-		{EndTimeout, []string{"step shutdown", "end"}},
+		{scenario.EndRST, nil},
+		{scenario.EndFIN, nil},
+		{scenario.EndTimeout, []string{"step shutdown", "end"}},
 	}
 	for _, tt := range tests {
 		c := captureOf("", tt.end)
@@ -148,28 +149,12 @@ func TestCheckShutdownAfterTheServerEnded(t *testing.T) {
 
 func TestCheckRefusedConnection(t *testing.T) {
 	s := mustParse(t, "t/x", minimal+"[expect]\nend fin\n")
-	c := captureOf("", EndRefused)
+	c := captureOf("", scenario.EndRefused)
 	c.Conns[0].Err = "connect: connection refused"
 	got := Check(Resolve(s, nil), c)
 	require.Len(t, got, 1)
 	assert.Equal(t, "connect", got[0].What)
 	assert.Contains(t, got[0].Detail, "connection refused")
-}
-
-func TestParseErrorPage(t *testing.T) {
-	p := ParseErrorPage([]byte(teapotPage))
-	assert.Equal(t, ErrorPage{Title: "EuroPi Error 418", H1: "EuroPi", H2: "418 I'm a teapot", Message: "We're out of <b>coffee</b>! \x00"}, p)
-
-	p = ParseErrorPage([]byte("<h2>x</h2>"))
-	assert.Equal(t, []string{"title", "h1", "p"}, p.Missing)
-
-	// The paragraph is the first one after the h2, never one before it.
-	p = ParseErrorPage([]byte("<p>before</p><h2>x</h2><pre>no</pre><p class=m> after </p>"))
-	assert.Equal(t, "after", p.Message)
-
-	// Non-ASCII white space belongs to the message.
-	p = ParseErrorPage([]byte("<h2>x</h2><p>\n \u00a0GET\n</p>"))
-	assert.Equal(t, "\u00a0GET", p.Message)
 }
 
 func TestJSONEqual(t *testing.T) {

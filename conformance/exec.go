@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // liveConn is one open connection while steps run.
@@ -121,27 +123,27 @@ func (lc *liveConn) received() int {
 
 // classify names how a read ended; overran means the scenario's deadline
 // had passed.
-func classify(err error, closedByClient, overran bool) (End, string) {
+func classify(err error, closedByClient, overran bool) (scenario.End, string) {
 	switch {
 	case errors.Is(err, io.EOF):
-		return EndFIN, ""
+		return scenario.EndFIN, ""
 	case errors.Is(err, syscall.ECONNRESET):
-		return EndRST, ""
+		return scenario.EndRST, ""
 	case overran:
-		return EndDeadline, ""
+		return scenario.EndDeadline, ""
 	case closedByClient:
-		return EndClosed, ""
+		return scenario.EndClosed, ""
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return EndTimeout, ""
+		return scenario.EndTimeout, ""
 	}
-	return EndError, err.Error()
+	return scenario.EndError, err.Error()
 }
 
 // execute runs a scenario's steps against addr and captures what came back.
 // Every dial, write and idle read has the idle timeout as its deadline, the
 // whole run has the scenario deadline (its default when unset), and ctx
 // bounds it too; every connection is closed before it returns.
-func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture {
+func execute(ctx context.Context, addr string, s *scenario.Scenario, lim limits) *Capture {
 	start := time.Now()
 	if lim.scenario <= 0 {
 		lim.scenario = DefaultScenarioTimeout(lim.idle)
@@ -175,9 +177,9 @@ func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture
 		d := net.Dialer{Timeout: lim.idle}
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
-			lc.cc.End, lc.cc.Err = EndRefused, err.Error()
+			lc.cc.End, lc.cc.Err = scenario.EndRefused, err.Error()
 			if past() {
-				lc.cc.End = EndDeadline
+				lc.cc.End = scenario.EndDeadline
 			}
 			close(lc.done)
 			return lc
@@ -203,7 +205,7 @@ func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture
 			break
 		}
 		switch st.Kind {
-		case StepWait:
+		case scenario.StepWait:
 			t := time.NewTimer(st.Wait)
 			select {
 			case <-t.C:
@@ -211,7 +213,7 @@ func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture
 				t.Stop()
 			}
 			continue
-		case StepMark:
+		case scenario.StepMark:
 			m := map[string]int{}
 			for _, lc := range order {
 				m[lc.cc.Name] = lc.received()
@@ -225,23 +227,23 @@ func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture
 		}
 		var err error
 		switch st.Kind {
-		case StepSend:
+		case scenario.StepSend:
 			lc.touch()
 			_ = lc.conn.SetWriteDeadline(earlier(time.Now().Add(lim.idle), deadline))
 			_, err = lc.conn.Write(st.Data.Value())
 			lc.touch()
-		case StepShutdown:
+		case scenario.StepShutdown:
 			lc.touch()
 			err = lc.conn.CloseWrite()
-		case StepClose:
+		case scenario.StepClose:
 			lc.closedBy.Store(true)
 			err = lc.conn.Close()
-		case StepReset:
+		case scenario.StepReset:
 			lc.closedBy.Store(true)
 			if err = lc.conn.SetLinger(0); err == nil {
 				err = lc.conn.Close()
 			}
-		case StepAwait:
+		case scenario.StepAwait:
 			select {
 			case <-lc.done:
 			case <-ctx.Done():
@@ -266,7 +268,7 @@ func execute(ctx context.Context, addr string, s *Scenario, lim limits) *Capture
 		}
 	}
 	for _, cc := range c.Conns {
-		if cc.End == EndDeadline {
+		if cc.End == scenario.EndDeadline {
 			c.Overran = true
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -14,7 +16,7 @@ import (
 
 // steps builds a scenario around step lines, with a base [expect] for each
 // connection named.
-func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *Scenario {
+func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *scenario.Scenario {
 	t.Helper()
 	text := "[scenario]\ndescription \"d\"\nrule routes \"r\"\n"
 	if timeout != "" {
@@ -22,7 +24,7 @@ func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *S
 	}
 	text += "[steps]\n" + lines(stepLines...)
 	for _, c := range conns {
-		if c == MainConn {
+		if c == scenario.MainConn {
 			text += "[expect]\n"
 		} else {
 			text += "[expect " + c + "]\n"
@@ -37,20 +39,20 @@ func TestExecuteEnds(t *testing.T) {
 		handle func(c *net.TCPConn)
 		steps  []string
 		data   string
-		end    End
+		end    scenario.End
 	}{
-		{"fin", canned(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, EndFIN},
-		{"rst after data", resetting(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, EndRST},
-		{"rst without data", resetting(""), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, "", EndRST},
-		{"timeout", silent, []string{"connect"}, "", EndTimeout},
-		{"client close", silent, []string{"connect", "close"}, "", EndClosed},
-		{"client reset", silent, []string{"connect", "reset"}, "", EndClosed},
-		{"half-close then answer", echoing, []string{`send "hi"`, "shutdown"}, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nhi", EndFIN},
+		{"fin", testnet.Answer(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, scenario.EndFIN},
+		{"rst after data", resetting(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, scenario.EndRST},
+		{"rst without data", resetting(""), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, "", scenario.EndRST},
+		{"timeout", silent, []string{"connect"}, "", scenario.EndTimeout},
+		{"client close", silent, []string{"connect", "close"}, "", scenario.EndClosed},
+		{"client reset", silent, []string{"connect", "reset"}, "", scenario.EndClosed},
+		{"half-close then answer", echoing, []string{`send "hi"`, "shutdown"}, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nhi", scenario.EndFIN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serveFake(t, tt.handle)
-			s := steps(t, "200ms", []string{MainConn}, tt.steps...)
+			addr := testnet.Serve(t, tt.handle)
+			s := steps(t, "200ms", []string{scenario.MainConn}, tt.steps...)
 			c := execute(t.Context(), addr, s, limits{idle: 200 * time.Millisecond})
 			require.Len(t, c.Conns, 1)
 			assert.Equal(t, tt.data, string(c.Conns[0].Data))
@@ -66,10 +68,10 @@ func TestExecuteRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	s := steps(t, "", []string{MainConn}, `send "x"`, "shutdown")
+	s := steps(t, "", []string{scenario.MainConn}, `send "x"`, "shutdown")
 	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	require.Len(t, c.Conns, 1)
-	assert.Equal(t, EndRefused, c.Conns[0].End)
+	assert.Equal(t, scenario.EndRefused, c.Conns[0].End)
 	assert.Contains(t, c.Conns[0].Err, "refused")
 	assert.Empty(t, c.StepErrors, "steps on a connection that never opened are not run")
 }
@@ -78,15 +80,15 @@ func TestExecuteKeepsSegmentsAndTiming(t *testing.T) {
 	// The fake writes the head and the body in two writes with a pause, as
 	// upstream's two send() calls; the capture keeps both chunks in order.
 	gap := 50 * time.Millisecond
-	addr := serveFake(t, func(c *net.TCPConn) {
-		readRequest(c)
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
+		testnet.ReadRequest(c)
 		_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n"))
 		timer := time.NewTimer(gap)
 		<-timer.C
 		_, _ = c.Write([]byte("body"))
 		_ = c.Close()
 	})
-	s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`)
+	s := steps(t, "", []string{scenario.MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`)
 	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	cc := c.Conns[0]
 	assert.Equal(t, "HTTP/1.0 200 OK\r\n\r\nbody", string(cc.Data))
@@ -99,22 +101,22 @@ func TestExecuteSplitSegmentsReachServerApart(t *testing.T) {
 	// A server that reads once, like upstream, sees only the first segment
 	// when the second comes after a wait.
 	got := make(chan string, 1)
-	addr := serveFake(t, func(c *net.TCPConn) {
-		got <- string(readRequest(c))
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
+		got <- string(testnet.ReadRequest(c))
 		_, _ = c.Write([]byte("ok"))
 		_ = c.Close()
 	})
-	s := steps(t, "", []string{MainConn}, `send "GET /te"`, "wait 100ms", `send may-fail "xt\r\n\r\n"`)
+	s := steps(t, "", []string{scenario.MainConn}, `send "GET /te"`, "wait 100ms", `send may-fail "xt\r\n\r\n"`)
 	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	assert.Equal(t, "GET /te", <-got)
 	assert.Equal(t, "ok", string(c.Conns[0].Data))
-	assert.Equal(t, EndFIN, c.Conns[0].End)
+	assert.Equal(t, scenario.EndFIN, c.Conns[0].End)
 }
 
 func TestExecuteMarksSeeStalledConnections(t *testing.T) {
 	// One connection at a time: the second client gets nothing while the
 	// first stays silent, and is answered once the first has been served.
-	addr := serveFake(t, echoing)
+	addr := testnet.Serve(t, echoing)
 	s := steps(t, "1s", []string{"first", "second"},
 		"connect first", `send second "two"`, "wait 100ms", "mark stalled",
 		`send first "one"`, "await first", "await second", "mark done")
@@ -128,10 +130,10 @@ func TestExecuteMarksSeeStalledConnections(t *testing.T) {
 }
 
 func TestExecuteWriteErrorIsRecorded(t *testing.T) {
-	addr := serveFake(t, resetting(""))
+	addr := testnet.Serve(t, resetting(""))
 	// The second send goes to a connection the server has reset; the
 	// deadline keeps it from hanging, and the error is a step error.
-	s := steps(t, "", []string{MainConn}, `send "a"`, "await", `send "b"`)
+	s := steps(t, "", []string{scenario.MainConn}, `send "a"`, "await", `send "b"`)
 	c := execute(t.Context(), addr, s, limits{idle: time.Second})
 	require.Len(t, c.StepErrors, 1)
 	assert.Equal(t, 2, c.StepErrors[0].Index)
@@ -139,21 +141,21 @@ func TestExecuteWriteErrorIsRecorded(t *testing.T) {
 }
 
 func TestExecuteStopsWithContext(t *testing.T) {
-	addr := serveFake(t, silent)
+	addr := testnet.Serve(t, silent)
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	s := steps(t, "", []string{MainConn}, "connect", "wait 10s")
+	s := steps(t, "", []string{scenario.MainConn}, "connect", "wait 10s")
 	start := time.Now()
 	c := execute(ctx, addr, s, limits{idle: 10 * time.Second})
 	assert.Less(t, time.Since(start), 5*time.Second, "the context bounds the run")
-	assert.Equal(t, EndClosed, c.Conns[0].End)
+	assert.Equal(t, scenario.EndClosed, c.Conns[0].End)
 }
 
 func TestExecuteKeepsUpToTheLimitAndCountsTheRest(t *testing.T) {
 	// Three writes with pauses: three chunks, the last one past the limit.
 	part := strings.Repeat("x", 400)
-	addr := serveFake(t, func(c *net.TCPConn) {
-		readRequest(c)
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
+		testnet.ReadRequest(c)
 		for range 3 {
 			_, _ = c.Write([]byte(part))
 			timer := time.NewTimer(30 * time.Millisecond)
@@ -173,14 +175,14 @@ func TestExecuteKeepsUpToTheLimitAndCountsTheRest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await", "mark done")
-			c := execute(t.Context(), addr, s, limits{idle: time.Second, keep: map[string]int{MainConn: tt.keep}})
+			s := steps(t, "", []string{scenario.MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await", "mark done")
+			c := execute(t.Context(), addr, s, limits{idle: time.Second, keep: map[string]int{scenario.MainConn: tt.keep}})
 			cc := c.Conns[0]
-			assert.Equal(t, EndFIN, cc.End)
+			assert.Equal(t, scenario.EndFIN, cc.End)
 			assert.Len(t, cc.Data, tt.kept)
 			assert.Equal(t, tt.cut, cc.Cut)
 			assert.Equal(t, 1200, cc.Received())
-			assert.Equal(t, 1200, c.Marks["done"][MainConn], "marks count every byte received")
+			assert.Equal(t, 1200, c.Marks["done"][scenario.MainConn], "marks count every byte received")
 			require.Len(t, cc.Chunks, tt.chunks)
 			var joined []byte
 			for _, ch := range cc.Chunks {
@@ -195,7 +197,7 @@ func TestExecuteEndsAtTheScenarioDeadline(t *testing.T) {
 	// A byte every 50ms keeps a 1s idle timeout from ever firing; only
 	// the scenario's deadline ends the run.
 	trickle := func(c *net.TCPConn) {
-		readRequest(c)
+		testnet.ReadRequest(c)
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for range 100 {
@@ -216,14 +218,14 @@ func TestExecuteEndsAtTheScenarioDeadline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serveFake(t, trickle)
-			s := steps(t, "", []string{MainConn}, tt.steps...)
+			addr := testnet.Serve(t, trickle)
+			s := steps(t, "", []string{scenario.MainConn}, tt.steps...)
 			start := time.Now()
 			c := execute(t.Context(), addr, s, limits{idle: time.Second, scenario: 300 * time.Millisecond})
 			assert.Less(t, time.Since(start), 2*time.Second)
 			assert.True(t, c.Overran)
 			assert.Equal(t, 300*time.Millisecond, c.Deadline)
-			assert.Equal(t, EndDeadline, c.Conns[0].End)
+			assert.Equal(t, scenario.EndDeadline, c.Conns[0].End)
 			assert.Positive(t, c.Conns[0].Received())
 			assert.Empty(t, c.StepErrors, "the deadline is one failure, not a failed step")
 		})
@@ -231,9 +233,9 @@ func TestExecuteEndsAtTheScenarioDeadline(t *testing.T) {
 }
 
 func TestExecuteWithinTheDeadlineDoesNotOverrun(t *testing.T) {
-	addr := serveFake(t, canned(okText))
-	s := steps(t, "", []string{MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await")
+	addr := testnet.Serve(t, testnet.Answer(okText))
+	s := steps(t, "", []string{scenario.MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await")
 	c := execute(t.Context(), addr, s, limits{idle: time.Second, scenario: 5 * time.Second})
 	assert.False(t, c.Overran)
-	assert.Equal(t, EndFIN, c.Conns[0].End)
+	assert.Equal(t, scenario.EndFIN, c.Conns[0].End)
 }

@@ -3,6 +3,8 @@ package conformance
 import (
 	"fmt"
 	"strings"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Failure is one expectation that did not hold, with what was expected and
@@ -31,7 +33,7 @@ type Failure struct {
 	// Rules are the documented sentences the failed clause's section
 	// depends on (an override's rules); the scenario's own rules apply to
 	// every failure.
-	Rules []Rule
+	Rules []scenario.Rule
 
 	// ref is the clause that failed, for --update; nil for steps and
 	// implicit checks.
@@ -45,7 +47,7 @@ type Failure struct {
 // Updatable reports whether --update can rewrite the clause behind the
 // failure from the actual bytes.
 func (f Failure) Updatable() bool {
-	return f.ref != nil && !f.cut && f.ref.Kind != ClauseMessageLike && f.ref.Kind != ClauseEscapeLike
+	return f.ref != nil && !f.cut && f.ref.Kind != scenario.ClauseMessageLike && f.ref.Kind != scenario.ClauseEscapeLike
 }
 
 // Summary returns a one-line description: where, what, and the detail.
@@ -57,7 +59,7 @@ func (f Failure) Summary() string {
 	if f.Line > 0 {
 		fmt.Fprintf(&sb, " line %d", f.Line)
 	}
-	if f.Conn != "" && f.Section != "" && !strings.Contains(f.Section, f.Conn) && f.Conn != MainConn {
+	if f.Conn != "" && f.Section != "" && !strings.Contains(f.Section, f.Conn) && f.Conn != scenario.MainConn {
 		fmt.Fprintf(&sb, " (%s)", f.Conn)
 	}
 	if sb.Len() > 0 {
@@ -97,7 +99,7 @@ const excerptLen = 240
 // difference.
 func excerpts(expected, actual []byte) string {
 	if len(expected) <= excerptLen && len(actual) <= excerptLen {
-		return fmt.Sprintf("  expected: %s\n  actual:   %s\n", Quote(expected), Quote(actual))
+		return fmt.Sprintf("  expected: %s\n  actual:   %s\n", scenario.Quote(expected), scenario.Quote(actual))
 	}
 	off := FirstDiff(expected, actual)
 	if off < 0 {

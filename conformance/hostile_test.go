@@ -6,10 +6,10 @@ import (
 	"io"
 	"net"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -50,47 +50,12 @@ const (
 )
 
 // hostileServer serves each connection of a loopback listener with handle,
-// concurrently (a scenario may open several). It returns the address; at
-// the end of the test the listener and every connection close and every
-// handler has returned.
+// concurrently (a scenario may open several), for at most hostileCap.
 func hostileServer(t *testing.T, handle func(c *net.TCPConn)) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	open := map[net.Conn]bool{}
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			open[c] = true
-			mu.Unlock()
-			_ = c.SetDeadline(time.Now().Add(hostileCap))
-			wg.Go(func() {
-				defer func() {
-					mu.Lock()
-					delete(open, c)
-					mu.Unlock()
-					_ = c.Close()
-				}()
-				handle(c.(*net.TCPConn))
-			})
-		}
+	return testnet.ServeConcurrently(t, func(c *net.TCPConn) {
+		_ = c.SetDeadline(time.Now().Add(hostileCap))
+		handle(c)
 	})
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		for c := range open {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return ln.Addr().String()
 }
 
 // neverAnswers reads whatever comes and sends nothing.
@@ -98,7 +63,7 @@ func neverAnswers(c *net.TCPConn) { _, _ = io.Copy(io.Discard, c) }
 
 // resets reads the request, then closes with SO_LINGER 0: a RST.
 func resets(c *net.TCPConn) {
-	readRequest(c)
+	testnet.ReadRequest(c)
 	_ = c.SetLinger(0)
 }
 

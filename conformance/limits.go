@@ -1,6 +1,10 @@
 package conformance
 
-import "time"
+import (
+	"time"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+)
 
 // DefaultKeep is how many bytes of each connection a run keeps when the
 // scenario's expectation needs no more. Every response of the fixture fits
@@ -77,7 +81,7 @@ func scenarioLimits(r *Resolved, idle, scenarioTimeout time.Duration, keep int) 
 	if l.scenario <= 0 {
 		l.scenario = DefaultScenarioTimeout(idle)
 		for _, st := range r.Scenario.Steps {
-			if st.Kind == StepWait {
+			if st.Kind == scenario.StepWait {
 				l.scenario += st.Wait
 			}
 		}
@@ -95,13 +99,13 @@ func expectedSize(e *Expectation) int {
 	head, body := 0, 0
 	for _, ef := range e.Clauses {
 		switch ef.Kind {
-		case ClauseStatus, ClauseHeader:
+		case scenario.ClauseStatus, scenario.ClauseHeader:
 			head += ef.Bytes.Len()
-		case ClauseRaw, ClauseBody, ClausePrefix, ClauseSuffix:
+		case scenario.ClauseRaw, scenario.ClauseBody, scenario.ClausePrefix, scenario.ClauseSuffix:
 			body = max(body, ef.Bytes.Len())
-		case ClauseJSON:
+		case scenario.ClauseJSON:
 			body = max(body, len(ef.Text))
-		case ClauseLength:
+		case scenario.ClauseLength:
 			body = max(body, ef.N)
 		}
 	}

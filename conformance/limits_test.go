@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -13,7 +14,7 @@ func TestDefaultScenarioTimeout(t *testing.T) {
 	}{
 		{100 * time.Millisecond, MinScenarioTimeout},
 		{300 * time.Millisecond, MinScenarioTimeout},
-		{DefaultTimeout, 10 * DefaultTimeout},
+		{scenario.DefaultTimeout, 10 * scenario.DefaultTimeout},
 		{5 * time.Second, 50 * time.Second},
 	}
 	for _, tt := range tests {
@@ -51,7 +52,7 @@ func TestScenarioLimits(t *testing.T) {
 			s := mustParse(t, "limits/x", text)
 			l := scenarioLimits(Resolve(s, nil), 300*time.Millisecond, tt.set, tt.keep)
 			assert.Equal(t, tt.scenario, l.scenario)
-			assert.Equal(t, tt.keepMain, l.keepFor(MainConn))
+			assert.Equal(t, tt.keepMain, l.keepFor(scenario.MainConn))
 			want := tt.keep
 			if want == 0 {
 				want = DefaultKeep

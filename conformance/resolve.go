@@ -1,19 +1,23 @@
 package conformance
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+)
 
 // Resolved is a scenario's expectation for one set of target labels: the
 // base sections with the matching overrides applied.
 type Resolved struct {
 	// Scenario is the scenario resolved.
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	// Conns holds one expectation per connection, in order of first use
 	// in the steps.
 	Conns []*Expectation
 	// Device holds the escapes clauses that apply.
 	Device []Effective
 	// Applied are the override sections that matched, in the order applied.
-	Applied []*Section
+	Applied []*scenario.Section
 	// Differences are the Difference texts of the applied overrides.
 	Differences []string
 }
@@ -29,9 +33,9 @@ type Expectation struct {
 // Effective is a clause in effect and where it comes from, so a failure
 // names its section and line and --update edits the right place.
 type Effective struct {
-	Clause
+	scenario.Clause
 	// Section is the section the clause is written in.
-	Section *Section
+	Section *scenario.Section
 	// Index is the clause's index in Section.Clauses.
 	Index int
 }
@@ -42,12 +46,12 @@ type groupSet struct {
 	groups map[string][]Effective
 }
 
-func (g *groupSet) replace(sec *Section) {
+func (g *groupSet) replace(sec *scenario.Section) {
 	fresh := map[string][]Effective{}
 	var order []string
 	for i, c := range sec.Clauses {
 		key := c.Kind.Group()
-		if c.Kind == ClauseAt {
+		if c.Kind == scenario.ClauseAt {
 			key += " " + c.Mark
 		}
 		if _, ok := fresh[key]; !ok {
@@ -104,11 +108,11 @@ func (g *groupSet) clauses() []Effective {
 // raw, body (every body matcher together), end, at per mark, and escapes.
 // raw and the status, header and body groups state the response two ways,
 // so a section stating one of them replaces the other way as well.
-func Resolve(s *Scenario, labels []string) *Resolved {
+func Resolve(s *scenario.Scenario, labels []string) *Resolved {
 	r := &Resolved{Scenario: s}
 	sets := map[string]*groupSet{}
-	key := func(sec *Section) string { return string(sec.Kind) + " " + sec.Conn }
-	get := func(sec *Section) *groupSet {
+	key := func(sec *scenario.Section) string { return string(sec.Kind) + " " + sec.Conn }
+	get := func(sec *scenario.Section) *groupSet {
 		k := key(sec)
 		if sets[k] == nil {
 			sets[k] = &groupSet{groups: map[string][]Effective{}}
@@ -120,7 +124,7 @@ func Resolve(s *Scenario, labels []string) *Resolved {
 			get(sec).replace(sec)
 		}
 	}
-	applied := map[*Section]bool{}
+	applied := map[*scenario.Section]bool{}
 	for _, label := range labels {
 		for _, sec := range s.Sections {
 			if applied[sec] || !slices.Contains(sec.When, label) {
@@ -135,21 +139,21 @@ func Resolve(s *Scenario, labels []string) *Resolved {
 		}
 	}
 	for _, conn := range connOrder(s) {
-		g := sets[key(&Section{Kind: SectionExpect, Conn: conn})]
+		g := sets[key(&scenario.Section{Kind: scenario.SectionExpect, Conn: conn})]
 		e := &Expectation{Conn: conn}
 		if g != nil {
 			e.Clauses = g.clauses()
 		}
 		r.Conns = append(r.Conns, e)
 	}
-	if g := sets[key(&Section{Kind: SectionDevice})]; g != nil {
+	if g := sets[key(&scenario.Section{Kind: scenario.SectionDevice})]; g != nil {
 		r.Device = g.clauses()
 	}
 	return r
 }
 
 // connOrder returns the connections the steps use, in order of first use.
-func connOrder(s *Scenario) []string {
+func connOrder(s *scenario.Scenario) []string {
 	var out []string
 	for _, st := range s.Steps {
 		if st.Conn != "" && !slices.Contains(out, st.Conn) {

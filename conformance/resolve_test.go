@@ -3,6 +3,7 @@ package conformance
 import (
 	"testing"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,11 +38,11 @@ func describe(cs []Effective) []string {
 	for _, c := range cs {
 		v := string(c.Bytes.Value())
 		switch c.Kind {
-		case ClauseEnd:
+		case scenario.ClauseEnd:
 			v = joinEnds(c.Ends)
-		case ClauseErrorPage:
+		case scenario.ClauseErrorPage:
 			v = c.Text
-		case ClauseEscapes:
+		case scenario.ClauseEscapes:
 			v = string(rune('0' + c.N))
 		}
 		out = append(out, string(c.Kind)+"="+v)

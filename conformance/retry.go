@@ -3,6 +3,8 @@ package conformance
 import (
 	"fmt"
 	"time"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // RetryPolicy says when a failed attempt is run again. A device refuses a
@@ -48,9 +50,9 @@ func (p RetryPolicy) Reason(n int, r *Resolved, c *Capture, failures []Failure) 
 	}
 	for _, cc := range c.Conns {
 		switch {
-		case cc.End == EndRefused:
+		case cc.End == scenario.EndRefused:
 			return fmt.Sprintf("connection %s refused", cc.Name)
-		case cc.End == EndRST && len(cc.Data) == 0 && !expectsReset(r, cc.Name):
+		case cc.End == scenario.EndRST && len(cc.Data) == 0 && !expectsReset(r, cc.Name):
 			return fmt.Sprintf("connection %s reset before any byte arrived", cc.Name)
 		case len(cc.Data) > 0 && expectsSilence(r, cc.Name):
 			return fmt.Sprintf("connection %s answered where the request should have been lost", cc.Name)
@@ -81,7 +83,7 @@ func expectsSilence(r *Resolved, conn string) bool {
 			continue
 		}
 		for _, c := range e.Clauses {
-			if c.Kind == ClauseRaw && len(c.Bytes.Value()) == 0 {
+			if c.Kind == scenario.ClauseRaw && len(c.Bytes.Value()) == 0 {
 				return true
 			}
 		}
@@ -96,9 +98,9 @@ func expectsReset(r *Resolved, conn string) bool {
 			continue
 		}
 		for _, c := range e.Clauses {
-			if c.Kind == ClauseEnd {
+			if c.Kind == scenario.ClauseEnd {
 				for _, end := range c.Ends {
-					if end == EndRST {
+					if end == scenario.EndRST {
 						return true
 					}
 				}

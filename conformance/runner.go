@@ -7,11 +7,9 @@ import (
 	"io"
 	"net"
 	"time"
-)
 
-// DefaultTimeout is the idle timeout of every dial, write and read when
-// neither the scenario nor the runner sets one.
-const DefaultTimeout = 2 * time.Second
+	"github.com/europi-http/europi-http/conformance/scenario"
+)
 
 // probeRequest is sent after a scenario to a target that reports escapes:
 // once the single-threaded server has answered it, every escape the
@@ -60,7 +58,7 @@ type Result struct {
 	// first; see ProfileRules.
 	ProfileEvents []ProfileEvent
 	// Scenario, Resolved and Capture are the last attempt's details.
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	Resolved *Resolved
 	Capture  *Capture
 }
@@ -69,7 +67,7 @@ type Result struct {
 // connection at a time, and scenarios may leave it busy).
 type Runner struct {
 	// Timeout is the idle timeout for scenarios that set none; 0 means
-	// DefaultTimeout.
+	// scenario.DefaultTimeout.
 	Timeout time.Duration
 	// ScenarioTimeout bounds each attempt of a scenario, its steps and
 	// reads together, however often bytes arrive; 0 means
@@ -86,7 +84,7 @@ type Runner struct {
 
 // Run runs the scenarios in order and returns their results. It stops
 // early, with the results so far, when ctx ends.
-func (r *Runner) Run(ctx context.Context, t Target, scenarios []*Scenario) []Result {
+func (r *Runner) Run(ctx context.Context, t Target, scenarios []*scenario.Scenario) []Result {
 	out := make([]Result, 0, len(scenarios))
 	for _, s := range scenarios {
 		if ctx.Err() != nil {
@@ -105,7 +103,7 @@ func (r *Runner) Run(ctx context.Context, t Target, scenarios []*Scenario) []Res
 // expect (0 without one).
 func expectedEscapes(res *Resolved) int {
 	for _, ef := range res.Device {
-		if ef.Kind == ClauseEscapes {
+		if ef.Kind == scenario.ClauseEscapes {
 			return ef.N
 		}
 	}
@@ -114,7 +112,7 @@ func expectedEscapes(res *Resolved) int {
 
 // RunScenario runs one scenario against a target, retrying as the policy
 // allows.
-func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result {
+func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario) Result {
 	start := time.Now()
 	resolved := Resolve(s, t.Labels)
 	res := Result{ID: s.ID, Target: t.Name, Scenario: s, Resolved: resolved, Differences: resolved.Differences}
@@ -123,7 +121,7 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *Scenario) Result 
 		timeout = r.Timeout
 	}
 	if timeout == 0 {
-		timeout = DefaultTimeout
+		timeout = scenario.DefaultTimeout
 	}
 	lim := scenarioLimits(resolved, timeout, r.ScenarioTimeout, r.Keep)
 	stops := expectedEscapes(resolved)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -32,22 +34,22 @@ func TestRetryPolicyReason(t *testing.T) {
 	failing := []Failure{{What: "status"}}
 	tests := []struct {
 		name     string
-		s        *Scenario
+		s        *scenario.Scenario
 		n        int
 		cc       ConnCapture
 		failures []Failure
 		want     string
 	}{
-		{"refused", s, 1, ConnCapture{Name: MainConn, End: EndRefused}, failing, "connection main refused"},
-		{"reset before a byte", s, 1, ConnCapture{Name: MainConn, End: EndRST}, failing, "connection main reset before any byte arrived"},
-		{"reset after bytes is an answer", s, 1, ConnCapture{Name: MainConn, End: EndRST, Data: []byte("x")}, failing, ""},
-		{"reset expected", rstOK, 1, ConnCapture{Name: MainConn, End: EndRST}, failing, ""},
-		{"passed", s, 1, ConnCapture{Name: MainConn, End: EndRefused}, nil, ""},
-		{"other failure", s, 1, ConnCapture{Name: MainConn, End: EndFIN}, failing, ""},
-		{"out of retries", s, 3, ConnCapture{Name: MainConn, End: EndRefused}, failing, ""},
-		{"answered where lost", lost, 1, ConnCapture{Name: MainConn, End: EndFIN, Data: []byte("x")}, failing, "connection main answered where the request should have been lost"},
-		{"silence kept", lost, 1, ConnCapture{Name: MainConn, End: EndTimeout}, failing, ""},
-		{"answered as expected", s, 1, ConnCapture{Name: MainConn, End: EndFIN, Data: []byte("x")}, failing, ""},
+		{"refused", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndRefused}, failing, "connection main refused"},
+		{"reset before a byte", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndRST}, failing, "connection main reset before any byte arrived"},
+		{"reset after bytes is an answer", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndRST, Data: []byte("x")}, failing, ""},
+		{"reset expected", rstOK, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndRST}, failing, ""},
+		{"passed", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndRefused}, nil, ""},
+		{"other failure", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndFIN}, failing, ""},
+		{"out of retries", s, 3, ConnCapture{Name: scenario.MainConn, End: scenario.EndRefused}, failing, ""},
+		{"answered where lost", lost, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndFIN, Data: []byte("x")}, failing, "connection main answered where the request should have been lost"},
+		{"silence kept", lost, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndTimeout}, failing, ""},
+		{"answered as expected", s, 1, ConnCapture{Name: scenario.MainConn, End: scenario.EndFIN, Data: []byte("x")}, failing, ""},
 	}
 	p := RetryPolicy{Max: 2}
 	for _, tt := range tests {
@@ -63,14 +65,14 @@ func TestRunnerRetriesAResetAndCountsIt(t *testing.T) {
 	// Like a Pico W whose lwIP had not handed the request over: the first
 	// connection is reset with nothing, the next one is served.
 	var n atomic.Int32
-	addr := serveFake(t, func(c *net.TCPConn) {
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
 		if n.Add(1) == 1 {
-			readRequest(c)
+			testnet.ReadRequest(c)
 			_ = c.SetLinger(0)
 			_ = c.Close()
 			return
 		}
-		canned(okText)(c)
+		testnet.Answer(okText)(c)
 	})
 	r := Runner{Retry: RetryPolicy{Max: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond}}
 	res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, mustParse(t, "r/text", textScenario))
@@ -100,7 +102,7 @@ func TestRunnerGivesUpAfterMaxRetries(t *testing.T) {
 }
 
 func TestRunnerStatuses(t *testing.T) {
-	addr := serveFake(t, canned(okText))
+	addr := testnet.Serve(t, testnet.Answer(okText))
 	withDiff := textScenario + "[expect when micropython]\ndifference \"d\"\nend fin\n"
 	tests := []struct {
 		name   string
@@ -148,12 +150,12 @@ func TestRunnerEscapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			esc := newFakeEscapes()
 			var served atomic.Int32
-			addr := serveFake(t, func(c *net.TCPConn) {
+			addr := testnet.Serve(t, func(c *net.TCPConn) {
 				// Only the scenario's own request escapes, not the probe.
 				if served.Add(1) == 1 && tt.escape != "" {
 					esc.Add(tt.escape)
 				}
-				canned(okText)(c)
+				testnet.Answer(okText)(c)
 			})
 			r := Runner{Timeout: time.Second}
 			res := r.RunScenario(t.Context(), tt.target(addr, esc), mustParse(t, "r/x", tt.text))
@@ -175,9 +177,9 @@ func TestRunnerProbeFailure(t *testing.T) {
 	// A target that answers the scenario and then never again: the probe
 	// that collects escapes fails, and says so.
 	var n atomic.Int32
-	addr := serveFake(t, func(c *net.TCPConn) {
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
 		if n.Add(1) == 1 {
-			canned(okText)(c)
+			testnet.Answer(okText)(c)
 			return
 		}
 		_ = c.Close()
@@ -189,12 +191,12 @@ func TestRunnerProbeFailure(t *testing.T) {
 }
 
 func TestRunnerRunReportsEachResult(t *testing.T) {
-	addr := serveFake(t, canned(okText))
+	addr := testnet.Serve(t, testnet.Answer(okText))
 	var seen []string
 	r := Runner{OnResult: func(res Result) { seen = append(seen, res.ID+"="+string(res.Status)) }}
 	a := mustParse(t, "a/one", textScenario)
 	b := mustParse(t, "b/two", textScenario+"[expect when x]\nend rst\n")
-	results := r.Run(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"x"}}, []*Scenario{a, b})
+	results := r.Run(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"x"}}, []*scenario.Scenario{a, b})
 	require.Len(t, results, 2)
 	assert.Equal(t, []string{"a/one=pass", "b/two=fail"}, seen)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Target is an implementation under test: an address serving the fixture's
@@ -56,7 +58,7 @@ func (t Target) Check() error {
 		return fmt.Errorf("target %s: address %q: %w", t.Name, t.Addr, err)
 	}
 	for _, l := range t.Labels {
-		if err := checkName("label", l); err != nil {
+		if err := scenario.CheckLabel(l); err != nil {
 			return fmt.Errorf("target %s: %w", t.Name, err)
 		}
 	}

@@ -3,10 +3,11 @@ package conformance
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/europi-http/europi-http/conformance/response"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Change is one expectation --update rewrote.
@@ -36,15 +37,6 @@ func (c Change) String() string {
 	return sb.String()
 }
 
-// clauseText writes clauses as they appear in a file, for Change.
-func clauseText(cs ...Clause) string {
-	var sb strings.Builder
-	for _, c := range cs {
-		writeClause(&sb, c)
-	}
-	return sb.String()
-}
-
 // Update rewrites, in res.Scenario, every clause behind res's failures from
 // what the target actually sent, in the section the clause is written in (a
 // base clause changes the base, an override clause its override). It
@@ -57,29 +49,29 @@ func Update(res Result) (changes []Change, left []Failure) {
 	var headerFails []Failure
 	for _, f := range res.Failures {
 		if f.What == "escapes" && f.ref == nil {
-			sec := &Section{Kind: SectionDevice, Clauses: []Clause{{Kind: ClauseEscapes, N: len(c.Escapes)}}}
+			sec := &scenario.Section{Kind: scenario.SectionDevice, Clauses: []scenario.Clause{{Kind: scenario.ClauseEscapes, N: len(c.Escapes)}}}
 			s.Sections = append(s.Sections, sec)
-			changes = append(changes, Change{ID: s.ID, Section: sec.Header(), New: clauseText(sec.Clauses...)})
+			changes = append(changes, Change{ID: s.ID, Section: sec.Header(), New: scenario.FormatClauses(sec.Clauses...)})
 			continue
 		}
 		if !f.Updatable() {
 			left = append(left, f)
 			continue
 		}
-		if f.ref.Kind == ClauseHeader {
+		if f.ref.Kind == scenario.ClauseHeader {
 			headerFails = append(headerFails, f)
 			continue
 		}
 		cl := &f.ref.Section.Clauses[f.ref.Index]
-		old := clauseText(*cl)
+		old := scenario.FormatClauses(*cl)
 		if !updateClause(cl, f, c) {
 			left = append(left, f)
 			continue
 		}
-		changes = append(changes, Change{ID: s.ID, Section: f.ref.Section.Header(), Old: old, New: clauseText(*cl)})
+		changes = append(changes, Change{ID: s.ID, Section: f.ref.Section.Header(), Old: old, New: scenario.FormatClauses(*cl)})
 	}
 	for _, f := range headerFails {
-		changes = append(changes, replaceHeaders(s.ID, f.ref.Section, SplitResponse(connData(c, f.Conn)).Header))
+		changes = append(changes, replaceHeaders(s.ID, f.ref.Section, response.Split(connData(c, f.Conn)).Header))
 	}
 	return changes, left
 }
@@ -93,55 +85,55 @@ func connData(c *Capture, conn string) []byte {
 }
 
 // updateClause sets one clause from the capture; false when it cannot.
-func updateClause(cl *Clause, f Failure, c *Capture) bool {
+func updateClause(cl *scenario.Clause, f Failure, c *Capture) bool {
 	cc := findConn(c, f.Conn)
-	if cc == nil && cl.Kind != ClauseEscapes {
+	if cc == nil && cl.Kind != scenario.ClauseEscapes {
 		return false
 	}
-	var resp Response
+	var resp response.Response
 	if cc != nil {
-		resp = SplitResponse(cc.Data)
+		resp = response.Split(cc.Data)
 	}
 	switch cl.Kind {
-	case ClauseRaw:
-		cl.Bytes = LinesOf(resp.Raw)
-	case ClauseStatus:
-		cl.Bytes = B(string(resp.Status))
-	case ClauseBody:
-		cl.Bytes = LinesOf(resp.Body)
-	case ClausePrefix:
+	case scenario.ClauseRaw:
+		cl.Bytes = scenario.LinesOf(resp.Raw)
+	case scenario.ClauseStatus:
+		cl.Bytes = scenario.B(string(resp.Status))
+	case scenario.ClauseBody:
+		cl.Bytes = scenario.LinesOf(resp.Body)
+	case scenario.ClausePrefix:
 		n := min(len(cl.Bytes.Value()), len(resp.Body))
-		cl.Bytes = B(string(resp.Body[:n]))
-	case ClauseSuffix:
+		cl.Bytes = scenario.B(string(resp.Body[:n]))
+	case scenario.ClauseSuffix:
 		n := min(len(cl.Bytes.Value()), len(resp.Body))
-		cl.Bytes = B(string(resp.Body[len(resp.Body)-n:]))
-	case ClauseLength:
+		cl.Bytes = scenario.B(string(resp.Body[len(resp.Body)-n:]))
+	case scenario.ClauseLength:
 		cl.N = len(resp.Body) + cc.Cut // Check judged it only with the header block kept
-	case ClauseJSON:
+	case scenario.ClauseJSON:
 		if _, err := decodeJSON(resp.Body); err != nil {
 			return false
 		}
 		cl.Text = string(resp.Body)
-	case ClauseErrorPage:
-		page := ParseErrorPage(resp.Body)
+	case scenario.ClauseErrorPage:
+		page := response.ParseErrorPage(resp.Body)
 		code, text, ok := strings.Cut(page.H2, " ")
 		n, err := strconv.Atoi(code)
 		if !ok || err != nil || n < 100 || n > 999 {
 			return false
 		}
 		cl.N, cl.Text = n, text
-	case ClauseMessage:
-		cl.Bytes = B(ParseErrorPage(resp.Body).Message)
-	case ClauseEnd:
+	case scenario.ClauseMessage:
+		cl.Bytes = scenario.B(response.ParseErrorPage(resp.Body).Message)
+	case scenario.ClauseEnd:
 		switch cc.End {
-		case EndFIN, EndRST, EndTimeout, EndClosed:
-			cl.Ends = []End{cc.End}
+		case scenario.EndFIN, scenario.EndRST, scenario.EndTimeout, scenario.EndClosed:
+			cl.Ends = []scenario.End{cc.End}
 		default:
 			return false
 		}
-	case ClauseAt:
+	case scenario.ClauseAt:
 		cl.N = c.Marks[cl.Mark][f.Conn]
-	case ClauseEscapes:
+	case scenario.ClauseEscapes:
 		cl.N = len(c.Escapes)
 	default:
 		return false
@@ -151,17 +143,17 @@ func updateClause(cl *Clause, f Failure, c *Capture) bool {
 
 // replaceHeaders puts the actual header lines in place of a section's
 // header clauses.
-func replaceHeaders(id string, sec *Section, header []byte) Change {
-	var fresh []Clause
+func replaceHeaders(id string, sec *scenario.Section, header []byte) Change {
+	var fresh []scenario.Clause
 	for _, line := range bytes.SplitAfter(bytes.TrimSuffix(header, crlf), crlf) {
 		if len(line) > 0 {
-			fresh = append(fresh, Clause{Kind: ClauseHeader, Bytes: B(string(line))})
+			fresh = append(fresh, scenario.Clause{Kind: scenario.ClauseHeader, Bytes: scenario.B(string(line))})
 		}
 	}
-	var out, old []Clause
+	var out, old []scenario.Clause
 	placed := false
 	for _, c := range sec.Clauses {
-		if c.Kind != ClauseHeader {
+		if c.Kind != scenario.ClauseHeader {
 			out = append(out, c)
 			continue
 		}
@@ -174,15 +166,5 @@ func replaceHeaders(id string, sec *Section, header []byte) Change {
 		placed = true
 	}
 	sec.Clauses = out
-	return Change{ID: id, Section: sec.Header(), Old: clauseText(old...), New: clauseText(fresh...)}
-}
-
-// WriteScenario writes a scenario to dir as ID + FileExt in the canonical
-// layout, creating folders as needed.
-func WriteScenario(dir string, s *Scenario) error {
-	p := filepath.Join(dir, filepath.FromSlash(s.ID)+FileExt)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, Format(s), 0o644)
+	return Change{ID: id, Section: sec.Header(), Old: scenario.FormatClauses(old...), New: scenario.FormatClauses(fresh...)}
 }

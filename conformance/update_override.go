@@ -3,6 +3,9 @@ package conformance
 import (
 	"bytes"
 	"slices"
+
+	"github.com/europi-http/europi-http/conformance/response"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // groupFix is one group of one connection's expectation that --update
@@ -49,7 +52,7 @@ func UpdateOverride(res Result, label string) (changes []Change, left []Failure)
 			left = append(left, f) // a body can be stated exactly instead
 		default:
 			key := f.ref.Kind.Group()
-			if f.ref.Kind == ClauseAt {
+			if f.ref.Kind == scenario.ClauseAt {
 				key += " " + f.ref.Mark
 			}
 			add(f.Conn, key, f)
@@ -66,27 +69,27 @@ func UpdateOverride(res Result, label string) (changes []Change, left []Failure)
 		sec := overrideSection(s, g.conn, label)
 		removeGroup(sec, g.key)
 		sec.Clauses = append(sec.Clauses, fresh...)
-		old := clauseText(stripComments(effectiveGroupRefs(res.Resolved, g.conn, g.key))...)
-		changes = append(changes, Change{ID: s.ID, Section: sec.Header(), Old: old, New: clauseText(fresh...)})
+		old := scenario.FormatClauses(stripComments(effectiveGroupRefs(res.Resolved, g.conn, g.key))...)
+		changes = append(changes, Change{ID: s.ID, Section: sec.Header(), Old: old, New: scenario.FormatClauses(fresh...)})
 	}
 	return changes, left
 }
 
 // clauses builds the group's new clauses from the capture; false when one
 // of them cannot be written from it.
-func (g *groupFix) clauses(res Result) ([]Clause, bool) {
+func (g *groupFix) clauses(res Result) ([]scenario.Clause, bool) {
 	c := res.Capture
 	switch g.key {
 	case "raw":
-		return []Clause{{Kind: ClauseRaw, Bytes: LinesOf(connData(c, g.conn))}}, true
+		return []scenario.Clause{{Kind: scenario.ClauseRaw, Bytes: scenario.LinesOf(connData(c, g.conn))}}, true
 	case "escapes":
-		return []Clause{{Kind: ClauseEscapes, N: len(c.Escapes)}}, true
+		return []scenario.Clause{{Kind: scenario.ClauseEscapes, N: len(c.Escapes)}}, true
 	case "header":
-		var out []Clause
-		header := SplitResponse(connData(c, g.conn)).Header
+		var out []scenario.Clause
+		header := response.Split(connData(c, g.conn)).Header
 		for _, line := range bytes.SplitAfter(bytes.TrimSuffix(header, crlf), crlf) {
 			if len(line) > 0 {
-				out = append(out, Clause{Kind: ClauseHeader, Bytes: B(string(line))})
+				out = append(out, scenario.Clause{Kind: scenario.ClauseHeader, Bytes: scenario.B(string(line))})
 			}
 		}
 		return out, len(out) > 0
@@ -107,7 +110,7 @@ func (g *groupFix) clauses(res Result) ([]Clause, bool) {
 		}
 		// A body the matchers cannot describe (an error page expected,
 		// text came) is stated exactly: the override says it whole.
-		return []Clause{{Kind: ClauseBody, Bytes: LinesOf(SplitResponse(connData(c, g.conn)).Body)}}, true
+		return []scenario.Clause{{Kind: scenario.ClauseBody, Bytes: scenario.LinesOf(response.Split(connData(c, g.conn)).Body)}}, true
 	}
 	return out, len(out) > 0
 }
@@ -130,7 +133,7 @@ func effectiveGroupRefs(r *Resolved, conn, key string) []Effective {
 	var out []Effective
 	for _, ef := range all {
 		k := ef.Kind.Group()
-		if ef.Kind == ClauseAt {
+		if ef.Kind == scenario.ClauseAt {
 			k += " " + ef.Mark
 		}
 		if k == key || (key == "raw" && slices.Contains(responseRivals["raw"], k)) {
@@ -142,8 +145,8 @@ func effectiveGroupRefs(r *Resolved, conn, key string) []Effective {
 
 // stripComments copies clauses without the comments of the lines they
 // were copied from.
-func stripComments(efs []Effective) []Clause {
-	out := make([]Clause, len(efs))
+func stripComments(efs []Effective) []scenario.Clause {
+	out := make([]scenario.Clause, len(efs))
 	for i, ef := range efs {
 		out[i] = ef.Clause
 		out[i].Comment = nil
@@ -155,22 +158,22 @@ func stripComments(efs []Effective) []Clause {
 // (or the device section, conn "") for exactly label, adding it when
 // missing: an expect override after the last expect section, a device
 // override at the end.
-func overrideSection(s *Scenario, conn, label string) *Section {
-	kind := SectionExpect
+func overrideSection(s *scenario.Scenario, conn, label string) *scenario.Section {
+	kind := scenario.SectionExpect
 	if conn == "" {
-		kind = SectionDevice
+		kind = scenario.SectionDevice
 	}
 	for _, sec := range s.Sections {
 		if sec.Kind == kind && sec.Conn == conn && slices.Equal(sec.When, []string{label}) {
 			return sec
 		}
 	}
-	sec := &Section{Kind: kind, Conn: conn, When: []string{label}}
+	sec := &scenario.Section{Kind: kind, Conn: conn, When: []string{label}}
 	at := len(s.Sections)
-	if kind == SectionExpect {
+	if kind == scenario.SectionExpect {
 		at = 0
 		for i, other := range s.Sections {
-			if other.Kind == SectionExpect {
+			if other.Kind == scenario.SectionExpect {
 				at = i + 1
 			}
 		}
@@ -181,10 +184,10 @@ func overrideSection(s *Scenario, conn, label string) *Section {
 
 // removeGroup deletes a group's clauses from a section, and those of the
 // groups that state the response the other way.
-func removeGroup(sec *Section, key string) {
-	sec.Clauses = slices.DeleteFunc(sec.Clauses, func(c Clause) bool {
+func removeGroup(sec *scenario.Section, key string) {
+	sec.Clauses = slices.DeleteFunc(sec.Clauses, func(c scenario.Clause) bool {
 		k := c.Kind.Group()
-		if c.Kind == ClauseAt {
+		if c.Kind == scenario.ClauseAt {
 			k += " " + c.Mark
 		}
 		return k == key || slices.Contains(responseRivals[key], k)
@@ -194,7 +197,7 @@ func removeGroup(sec *Section, key string) {
 // NeedsDifference reports whether the scenario has overrides for label
 // and none of them says why the target differs: UpdateOverride writes
 // sections that need a person's difference and rule lines.
-func NeedsDifference(s *Scenario, label string) bool {
+func NeedsDifference(s *scenario.Scenario, label string) bool {
 	found := false
 	for _, sec := range s.Sections {
 		if !slices.Contains(sec.When, label) {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,7 +14,7 @@ import (
 // dropping reads the request and closes without a byte, as a device that
 // lost the request does; it answers the escape probe.
 func dropping(c *net.TCPConn) {
-	if string(readRequest(c)) == probeRequest {
+	if string(testnet.ReadRequest(c)) == probeRequest {
 		_, _ = c.Write([]byte(okText))
 	}
 	_ = c.Close()
@@ -71,7 +73,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 		},
 		{
 			name:   "another body",
-			handle: canned("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n\r\nz"),
+			handle: testnet.Answer("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n\r\nz"),
 			changes: []string{
 				"x/y [expect a when pico-w]\n  - body \"plain text from EuroPi\\n\"\n  + body \"z\"\n",
 				"x/y [expect b when pico-w]\n  - body \"y\"\n  + body \"z\"\n",
@@ -82,7 +84,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serveFake(t, tt.handle)
+			addr := testnet.Serve(t, tt.handle)
 			s := mustParse(t, "x/y", base)
 			r := Runner{Timeout: 300 * time.Millisecond} // bounds the wait for the escape that never comes
 			target := Target{Name: "dev", Addr: addr, Labels: []string{"micropython", "pico-w"},
@@ -93,7 +95,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 			changes, left := UpdateOverride(res, "pico-w")
 			assert.Empty(t, left)
 			assert.ElementsMatch(t, tt.changes, changeTexts(changes))
-			out := string(Format(s))
+			out := string(scenario.Format(s))
 			for _, w := range tt.wrote {
 				assert.Contains(t, out, w)
 			}
@@ -112,7 +114,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 }
 
 func TestUpdateOverrideStatesABodyTheMatchersCannotDescribe(t *testing.T) {
-	addr := serveFake(t, canned("HTTP/1.0 200 OK\r\nContent-type: text/json\r\ncharset=utf-8\r\n\r\n{}"))
+	addr := testnet.Serve(t, testnet.Answer("HTTP/1.0 200 OK\r\nContent-type: text/json\r\ncharset=utf-8\r\n\r\n{}"))
 	s := mustParse(t, "x/y", minimal+lines(
 		"[expect]",
 		`status "HTTP/1.0 400 Bad Request\r\n"`,
@@ -126,7 +128,7 @@ func TestUpdateOverrideStatesABodyTheMatchersCannotDescribe(t *testing.T) {
 	changes, left := UpdateOverride(res, "pico-w-patched")
 	assert.Empty(t, left)
 	assert.Len(t, changes, 2)
-	out := string(Format(s))
+	out := string(scenario.Format(s))
 	assert.Contains(t, out, "\n[expect when pico-w-patched]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\nbody \"{}\"\n")
 	assert.True(t, NeedsDifference(s, "pico-w-patched"))
 	assert.False(t, NeedsDifference(s, "pico-w"), "no override for the label, nothing to explain")
@@ -135,7 +137,7 @@ func TestUpdateOverrideStatesABodyTheMatchersCannotDescribe(t *testing.T) {
 func TestUpdateOverrideLeavesWhatItCannotWrite(t *testing.T) {
 	s := mustParse(t, "x/y", minimal+"[expect]\nend fin\n[device]\nescapes 1\nescape-like \"^x\"\n")
 	res := Result{ID: s.ID, Scenario: s, Resolved: Resolve(s, nil), Status: StatusFail,
-		Capture: &Capture{Conns: []*ConnCapture{{Name: MainConn, End: EndError, Err: "boom"}},
+		Capture: &Capture{Conns: []*ConnCapture{{Name: scenario.MainConn, End: scenario.EndError, Err: "boom"}},
 			EscapesKnown: true, Escapes: []string{"y"}}}
 	res.Failures = Check(res.Resolved, res.Capture)
 	changes, left := UpdateOverride(res, "pico-w")
@@ -145,5 +147,5 @@ func TestUpdateOverrideLeavesWhatItCannotWrite(t *testing.T) {
 		whats = append(whats, f.What)
 	}
 	assert.ElementsMatch(t, []string{"end", "escape-like"}, whats, "an unnamed end and a regexp stay for a person")
-	assert.NotContains(t, string(Format(s)), "when pico-w")
+	assert.NotContains(t, string(scenario.Format(s)), "when pico-w")
 }

@@ -1,10 +1,10 @@
 package conformance
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +31,7 @@ func TestUpdateRewritesFailingClausesWhereTheyAreWritten(t *testing.T) {
 		"[expect when micropython]",
 		`message-like "^x$"`,
 	)
-	addr := serveFake(t, canned(patched))
+	addr := testnet.Serve(t, testnet.Answer(patched))
 	s := mustParse(t, "errors/teapot", text)
 	var r Runner
 	res := r.RunScenario(t.Context(), Target{Name: "fw", Addr: addr, Labels: []string{"cpython"}}, s)
@@ -53,20 +53,20 @@ func TestUpdateRewritesFailingClausesWhereTheyAreWritten(t *testing.T) {
 
 	// The file keeps its layout, comments, the base body clause the
 	// override replaced, and the override that did not apply.
-	out := string(Format(s))
+	out := string(scenario.Format(s))
 	assert.Contains(t, out, "\nlength 1\n")
 	assert.Contains(t, out, "# the head\nheader \"Content-type: text/html\\r\\n\"\nheader \"charset=utf-8\\r\\n\"\nheader \"X-New=1\\r\\n\"\n")
 	assert.Contains(t, out, "[expect when micropython]\nmessage-like \"^x$\"\n")
 
 	// What was written passes against the same target.
-	again, err := Parse(s.ID, []byte(out))
+	again, err := scenario.Parse(s.ID, []byte(out))
 	require.NoError(t, err)
 	res = r.RunScenario(t.Context(), Target{Name: "fw", Addr: addr, Labels: []string{"cpython"}}, again)
 	assert.Equal(t, StatusPass, res.Status, "%v", res.Failures)
 }
 
 func TestUpdateLeavesWhatItCannotWrite(t *testing.T) {
-	addr := serveFake(t, canned(okText))
+	addr := testnet.Serve(t, testnet.Answer(okText))
 	s := mustParse(t, "x/y", minimal+"[expect]\nmessage-like \"^nope$\"\njson \"{}\"\n")
 	var r Runner
 	res := r.RunScenario(t.Context(), Target{Name: "fw", Addr: addr}, s)
@@ -89,19 +89,5 @@ func TestUpdateAddsDeviceSectionForUnexpectedEscapes(t *testing.T) {
 	assert.Empty(t, left)
 	require.Len(t, changes, 1)
 	assert.Equal(t, "x/y [device]\n  + escapes 1\n", changes[0].String())
-	assert.Contains(t, string(Format(s)), "\n[device]\nescapes 1\n")
-}
-
-func TestWriteScenario(t *testing.T) {
-	dir := t.TempDir()
-	s := mustParse(t, "area/name", full)
-	require.NoError(t, WriteScenario(dir, s))
-	data, err := os.ReadFile(filepath.Join(dir, "area", "name.scenario"))
-	require.NoError(t, err)
-	assert.Equal(t, full, string(data))
-
-	loaded, err := LoadDir(dir)
-	require.NoError(t, err)
-	require.Len(t, loaded, 1)
-	assert.Equal(t, "area/name", loaded[0].ID)
+	assert.Contains(t, string(scenario.Format(s)), "\n[device]\nescapes 1\n")
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/server"
@@ -15,7 +16,7 @@ import (
 // scenario, against the emulator serving the fixture's Starlark twin with
 // CPython's differences, escapes reported.
 func TestConformanceSuite(t *testing.T) {
-	conformance.Run(t, func(t *testing.T) conformance.Target {
+	conformancetest.Run(t, func(t *testing.T) conformance.Target {
 		target, err := emutarget.Start(t.Context(), emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}})
 		require.NoError(t, err)
 		t.Cleanup(target.Stop)

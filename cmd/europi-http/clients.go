@@ -13,6 +13,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/clients"
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/server"
@@ -125,17 +126,17 @@ func (o *ClientsOptions) validate() error {
 
 // requests returns the requests of the scenarios the flags select.
 func (o *ClientsOptions) requests() ([]clients.Request, error) {
-	var all []*conformance.Scenario
+	var all []*scenario.Scenario
 	var err error
 	if o.Scenarios != "" {
-		all, err = conformance.LoadDir(o.Scenarios)
+		all, err = scenario.LoadDir(o.Scenarios)
 	} else {
-		all, err = conformance.Default()
+		all, err = scenario.Default()
 	}
 	if err != nil {
 		return nil, err
 	}
-	if all, err = conformance.Select(all, o.Run); err != nil {
+	if all, err = scenario.Select(all, o.Run); err != nil {
 		return nil, err
 	}
 	reqs := clients.Requests(all, o.All || o.Run != "")

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // defaultUpdateDir is where --update writes when --scenarios is not given:
@@ -153,7 +154,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to this file")
 	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk); under --profile, or for a labelled --target, into [expect when LABEL] overrides")
 	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to run instead of the embedded ones")
-	f.DurationVar(&opts.Timeout, "timeout", conformance.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
+	f.DurationVar(&opts.Timeout, "timeout", scenario.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
 	f.DurationVar(&opts.ScenarioTimeout, "scenario-timeout", 0, fmt.Sprintf("deadline of each scenario attempt, steps and reads together, however often bytes arrive (default %d× --timeout, at least %s, plus the scenario's waits)",
 		conformance.ScenarioTimeoutFactor, conformance.MinScenarioTimeout))
 	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as `europi-http clients --target` does")
@@ -229,7 +230,7 @@ func parseTargetSpec(s string) (targetSpec, error) {
 	if i := strings.Index(s, "="); i >= 0 && !strings.ContainsAny(s[:i], ":/") {
 		for _, l := range strings.Split(s[:i], ",") {
 			l = strings.TrimSpace(l)
-			if err := conformance.CheckLabel(l); err != nil {
+			if err := scenario.CheckLabel(l); err != nil {
 				return spec, fmt.Errorf("--target %q: %w", s, err)
 			}
 			spec.labels = append(spec.labels, l)
@@ -271,18 +272,18 @@ func runtimeLabel(python string) string {
 }
 
 // loadScenarios returns the scenarios --scenarios and --run select.
-func (o *ConformOptions) loadScenarios() ([]*conformance.Scenario, error) {
-	var all []*conformance.Scenario
+func (o *ConformOptions) loadScenarios() ([]*scenario.Scenario, error) {
+	var all []*scenario.Scenario
 	var err error
 	if o.Scenarios != "" {
-		all, err = conformance.LoadDir(o.Scenarios)
+		all, err = scenario.LoadDir(o.Scenarios)
 	} else {
-		all, err = conformance.Default()
+		all, err = scenario.Default()
 	}
 	if err != nil {
 		return nil, err
 	}
-	return conformance.Select(all, o.Run)
+	return scenario.Select(all, o.Run)
 }
 
 // updateDir is the folder --update writes to.

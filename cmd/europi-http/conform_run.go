@@ -10,6 +10,8 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/fixture"
+	"github.com/europi-http/europi-http/conformance/report"
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/emutarget"
@@ -134,12 +136,12 @@ func runConform(o *ConformOptions) error {
 	}
 
 	launchers := o.launchers()
-	text := &conformance.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
+	text := &report.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
 	retry := conformance.DefaultRetry
 	retry.Max = o.Retries
 	runner := conformance.Runner{Timeout: o.Timeout, ScenarioTimeout: o.ScenarioTimeout, Retry: retry, OnResult: text.Result}
 
-	var runs []conformance.TargetResults
+	var runs []report.TargetResults
 	var problems, clientProblems []string
 	overrideLabel := ""
 	for _, l := range launchers {
@@ -166,12 +168,12 @@ func runConform(o *ConformOptions) error {
 			}
 		}
 		stop()
-		runs = append(runs, conformance.TargetResults{Target: t, Results: results})
+		runs = append(runs, report.TargetResults{Target: t, Results: results})
 		overrideLabel = l.overrideLabel
 	}
 	if len(runs) > 1 {
 		fmt.Fprintln(o.Out)
-		if err := conformance.WriteMatrix(o.Out, runs); err != nil {
+		if err := report.WriteMatrix(o.Out, runs); err != nil {
 			return err
 		}
 	}
@@ -181,7 +183,7 @@ func runConform(o *ConformOptions) error {
 
 	failed := 0
 	for _, r := range runs {
-		failed += conformance.Summarize(r.Results).Failed
+		failed += report.Summarize(r.Results).Failed
 	}
 	if o.Update && len(runs) == 1 {
 		left, err := updateScenarios(o, updateDir, runs[0].Results, overrideLabel)
@@ -204,7 +206,7 @@ func runConform(o *ConformOptions) error {
 }
 
 // writeReports writes the --json and --junit files.
-func writeReports(o *ConformOptions, runs []conformance.TargetResults) error {
+func writeReports(o *ConformOptions, runs []report.TargetResults) error {
 	write := func(path string, fn func(*os.File) error) error {
 		if path == "" {
 			return nil
@@ -219,10 +221,10 @@ func writeReports(o *ConformOptions, runs []conformance.TargetResults) error {
 		}
 		return f.Close()
 	}
-	if err := write(o.JSON, func(f *os.File) error { return conformance.WriteJSON(f, runs) }); err != nil {
+	if err := write(o.JSON, func(f *os.File) error { return report.WriteJSON(f, runs) }); err != nil {
 		return err
 	}
-	return write(o.JUnit, func(f *os.File) error { return conformance.WriteJUnit(f, runs) })
+	return write(o.JUnit, func(f *os.File) error { return report.WriteJUnit(f, runs) })
 }
 
 // updateScenarios rewrites the failing scenarios' expectations from the
@@ -249,7 +251,7 @@ func updateScenarios(o *ConformOptions, dir string, results []conformance.Result
 		if len(changes) == 0 {
 			continue
 		}
-		if err := conformance.WriteScenario(dir, r.Scenario); err != nil {
+		if err := scenario.WriteFile(dir, r.Scenario); err != nil {
 			return left, err
 		}
 		files++

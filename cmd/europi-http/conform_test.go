@@ -16,12 +16,13 @@ import (
 	"golang.org/x/net/nettest"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/internal/upstream"
 )
 
 func TestConformFlags(t *testing.T) {
 	def := func(change func(*ConformOptions)) ConformOptions {
-		o := ConformOptions{Pythons: []string{"python3"}, Timeout: conformance.DefaultTimeout, Retries: conformance.DefaultRetry.Max}
+		o := ConformOptions{Pythons: []string{"python3"}, Timeout: scenario.DefaultTimeout, Retries: conformance.DefaultRetry.Max}
 		if change != nil {
 			change(&o)
 		}

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
 
-	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/recorder"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 func TestRecordFlags(t *testing.T) {
@@ -317,7 +317,7 @@ func TestRecordInterruptedLeavesWholeFiles(t *testing.T) {
 	require.NoError(t, rec.stop())
 	assert.Contains(t, rec.out.String(), "(from #0002)")
 	assert.Equal(t, []string{"0001-get-text.scenario", "0002-get-text.scenario"}, scenarioFiles(t, dir))
-	all, err := conformance.LoadDir(dir)
+	all, err := scenario.LoadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, all, 2)
 }

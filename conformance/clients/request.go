@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // maxRequest is the longest request a real client is given: upstream reads
@@ -33,8 +33,8 @@ type Request struct {
 // one send of a GET or POST with a plain ASCII path, HTTP/1.0 or 1.1, a
 // complete header block and (for POST) a body. Scenarios about raw bytes,
 // several segments or connections have no such request.
-func FromScenario(s *conformance.Scenario) (Request, bool) {
-	if len(s.Steps) != 1 || s.Steps[0].Kind != conformance.StepSend {
+func FromScenario(s *scenario.Scenario) (Request, bool) {
+	if len(s.Steps) != 1 || s.Steps[0].Kind != scenario.StepSend {
 		return Request{}, false
 	}
 	raw := s.Steps[0].Data.Value()
@@ -84,7 +84,7 @@ var DefaultAreas = []string{"get/", "post/"}
 
 // Requests returns the requests of the scenarios a real client can send.
 // With all false only those under DefaultAreas count.
-func Requests(scenarios []*conformance.Scenario, all bool) []Request {
+func Requests(scenarios []*scenario.Scenario, all bool) []Request {
 	var out []Request
 	for _, s := range scenarios {
 		if !all && !inAreas(s.ID) {

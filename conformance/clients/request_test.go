@@ -3,16 +3,15 @@ package clients
 import (
 	"testing"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/europi-http/europi-http/conformance"
 )
 
-// scenario parses a one-connection scenario with the given steps.
-func scenario(t *testing.T, id, steps string) *conformance.Scenario {
+// parseSteps parses a one-connection scenario with the given steps.
+func parseSteps(t *testing.T, id, steps string) *scenario.Scenario {
 	t.Helper()
-	s, err := conformance.Parse(id, []byte("[scenario]\ndescription \"d\"\nrule routes \"r\"\n\n[steps]\n"+steps+"\n\n[expect]\nend fin\n"))
+	s, err := scenario.Parse(id, []byte("[scenario]\ndescription \"d\"\nrule routes \"r\"\n\n[steps]\n"+steps+"\n\n[expect]\nend fin\n"))
 	require.NoError(t, err)
 	return s
 }
@@ -43,7 +42,7 @@ func TestFromScenario(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := scenario(t, "get/x", tt.steps)
+			s := parseSteps(t, "get/x", tt.steps)
 			got, ok := FromScenario(s)
 			assert.Equal(t, tt.ok, ok)
 			if !tt.ok {
@@ -56,11 +55,11 @@ func TestFromScenario(t *testing.T) {
 }
 
 func TestRequestsKeepsTheRoutesUnlessAll(t *testing.T) {
-	all := []*conformance.Scenario{
-		scenario(t, "get/text", `send "GET /text HTTP/1.0\r\n\r\n"`),
-		scenario(t, "post/json", `send "POST /json HTTP/1.0\r\n\r\n{}"`),
-		scenario(t, "errors/teapot", `send "GET /teapot HTTP/1.0\r\n\r\n"`),
-		scenario(t, "methods/put", `send "PUT /text HTTP/1.0\r\n\r\n"`),
+	all := []*scenario.Scenario{
+		parseSteps(t, "get/text", `send "GET /text HTTP/1.0\r\n\r\n"`),
+		parseSteps(t, "post/json", `send "POST /json HTTP/1.0\r\n\r\n{}"`),
+		parseSteps(t, "errors/teapot", `send "GET /teapot HTTP/1.0\r\n\r\n"`),
+		parseSteps(t, "methods/put", `send "PUT /text HTTP/1.0\r\n\r\n"`),
 	}
 	ids := func(rs []Request) []string {
 		var out []string
@@ -74,7 +73,7 @@ func TestRequestsKeepsTheRoutesUnlessAll(t *testing.T) {
 }
 
 func TestEmbeddedRoutesAreRequests(t *testing.T) {
-	all, err := conformance.Default()
+	all, err := scenario.Default()
 	require.NoError(t, err)
 	reqs := Requests(all, false)
 	assert.GreaterOrEqual(t, len(reqs), 20, "the route scenarios a client can send")

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/response"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Sentences of upstream-behaviour.md that recorded scenarios cite, each
@@ -28,7 +29,7 @@ const (
 var Rules = []string{ruleEOF, ruleSegments, ruleEmpty, ruleOSError, ruleRST, ruleStall}
 
 // rulesFor picks the documented sentences the recording bears on.
-func rulesFor(s *Session, steps []conformance.Step) []conformance.Rule {
+func rulesFor(s *Session, steps []scenario.Step) []scenario.Rule {
 	var texts []string
 	end := s.ServerEnd()
 	switch end {
@@ -48,24 +49,24 @@ func rulesFor(s *Session, steps []conformance.Step) []conformance.Rule {
 	if len(texts) == 0 || end == EventFIN {
 		texts = append([]string{ruleEOF}, texts...)
 	}
-	out := make([]conformance.Rule, len(texts))
+	out := make([]scenario.Rule, len(texts))
 	for i, t := range texts {
-		out[i] = conformance.Rule{Source: "behaviour", Text: t}
+		out[i] = scenario.Rule{Source: "behaviour", Text: t}
 	}
 	return out
 }
 
 // connEnd is how the replaying client will see the connection end.
-func connEnd(s *Session) conformance.End {
+func connEnd(s *Session) scenario.End {
 	switch s.ServerEnd() {
 	case EventFIN:
-		return conformance.EndFIN
+		return scenario.EndFIN
 	case EventRST:
-		return conformance.EndRST
+		return scenario.EndRST
 	case EventTimeout:
-		return conformance.EndTimeout
+		return scenario.EndTimeout
 	}
-	return conformance.EndClosed
+	return scenario.EndClosed
 }
 
 // expectSection states what the server sent and how the connection ended:
@@ -74,27 +75,27 @@ func connEnd(s *Session) conformance.End {
 // structure. A response the client cut short by a reset is expected only
 // as far as it had come, as a prefix: a replay's reset may come a little
 // earlier or later in the server's answer.
-func expectSection(s *Session) *conformance.Section {
-	sec := &conformance.Section{Kind: conformance.SectionExpect, Conn: conformance.MainConn}
-	add := func(c conformance.Clause) { sec.Clauses = append(sec.Clauses, c) }
+func expectSection(s *Session) *scenario.Section {
+	sec := &scenario.Section{Kind: scenario.SectionExpect, Conn: scenario.MainConn}
+	add := func(c scenario.Clause) { sec.Clauses = append(sec.Clauses, c) }
 	data := s.Received()
 	end := connEnd(s)
-	resp := conformance.SplitResponse(data)
+	resp := response.Split(data)
 	switch {
 	case len(data) == 0:
-		add(conformance.Clause{Kind: conformance.ClauseRaw, Bytes: conformance.B("")})
+		add(scenario.Clause{Kind: scenario.ClauseRaw, Bytes: scenario.B("")})
 	case !resp.Complete:
-		add(conformance.Clause{Kind: conformance.ClauseRaw, Bytes: layout(data)})
+		add(scenario.Clause{Kind: scenario.ClauseRaw, Bytes: layout(data)})
 	default:
-		add(conformance.Clause{Kind: conformance.ClauseStatus, Bytes: conformance.B(string(resp.Status))})
+		add(scenario.Clause{Kind: scenario.ClauseStatus, Bytes: scenario.B(string(resp.Status))})
 		for _, line := range bytes.SplitAfter(bytes.TrimSuffix(resp.Header, []byte("\r\n")), []byte("\r\n")) {
 			if len(line) > 0 {
-				add(conformance.Clause{Kind: conformance.ClauseHeader, Bytes: conformance.B(string(line))})
+				add(scenario.Clause{Kind: scenario.ClauseHeader, Bytes: scenario.B(string(line))})
 			}
 		}
-		if end == conformance.EndClosed {
+		if end == scenario.EndClosed {
 			if len(resp.Body) > 0 {
-				add(conformance.Clause{Kind: conformance.ClausePrefix, Bytes: layout(resp.Body),
+				add(scenario.Clause{Kind: scenario.ClausePrefix, Bytes: layout(resp.Body),
 					Comment: []string{"The client reset before the server ended: only what had come by then."}})
 			}
 			break
@@ -103,26 +104,26 @@ func expectSection(s *Session) *conformance.Section {
 			add(c)
 		}
 	}
-	add(conformance.Clause{Kind: conformance.ClauseEnd, Ends: []conformance.End{end}})
+	add(scenario.Clause{Kind: scenario.ClauseEnd, Ends: []scenario.End{end}})
 	return sec
 }
 
 // bodyClauses expects a complete response's body.
-func bodyClauses(resp conformance.Response) []conformance.Clause {
+func bodyClauses(resp response.Response) []scenario.Clause {
 	mime := contentType(resp.Header)
 	if mime == "text/json" && json.Valid(resp.Body) {
-		return []conformance.Clause{{Kind: conformance.ClauseJSON, Text: string(resp.Body)}}
+		return []scenario.Clause{{Kind: scenario.ClauseJSON, Text: string(resp.Body)}}
 	}
 	if mime == "text/html" {
 		if code, text, page, ok := errorPage(resp); ok {
-			out := []conformance.Clause{{Kind: conformance.ClauseErrorPage, N: code, Text: text}}
+			out := []scenario.Clause{{Kind: scenario.ClauseErrorPage, N: code, Text: text}}
 			if !slices.Contains(page.Missing, "p") {
-				out = append(out, conformance.Clause{Kind: conformance.ClauseMessage, Bytes: conformance.B(page.Message)})
+				out = append(out, scenario.Clause{Kind: scenario.ClauseMessage, Bytes: scenario.B(page.Message)})
 			}
 			return out
 		}
 	}
-	return []conformance.Clause{{Kind: conformance.ClauseBody, Bytes: layout(resp.Body)}}
+	return []scenario.Clause{{Kind: scenario.ClauseBody, Bytes: layout(resp.Body)}}
 }
 
 // contentType returns the MIME type of the first Content-type line of a
@@ -141,8 +142,8 @@ func contentType(header []byte) string {
 // errorPage recognises an error page whose code is the status line's, so
 // a page that follows another response in the same body (upstream writes
 // one after a handler's partial answer) is compared byte for byte instead.
-func errorPage(resp conformance.Response) (int, string, conformance.ErrorPage, bool) {
-	page := conformance.ParseErrorPage(resp.Body)
+func errorPage(resp response.Response) (int, string, response.ErrorPage, bool) {
+	page := response.ParseErrorPage(resp.Body)
 	for _, m := range page.Missing {
 		if m != "p" {
 			return 0, "", page, false
@@ -155,14 +156,14 @@ func errorPage(resp conformance.Response) (int, string, conformance.ErrorPage, b
 	}
 	status := strings.Fields(string(resp.Status))
 	if len(status) < 2 || status[1] != codeText ||
-		page.Title != conformance.ErrorPageTitle(code) || page.H1 != conformance.ErrorPageH1 {
+		page.Title != response.ErrorPageTitle(code) || page.H1 != response.ErrorPageH1 {
 		return 0, "", page, false
 	}
 	return code, text, page, true
 }
 
 // describe says in a sentence what was recorded, from where and when.
-func describe(s *Session, steps []conformance.Step) string {
+func describe(s *Session, steps []scenario.Step) string {
 	var req string
 	switch sent := s.Sent(); {
 	case len(sent) == 0:
@@ -174,7 +175,7 @@ func describe(s *Session, steps []conformance.Step) string {
 		}
 	}
 	var answer string
-	resp := conformance.SplitResponse(s.Received())
+	resp := response.Split(s.Received())
 	switch {
 	case len(resp.Raw) == 0:
 		answer = "no bytes"

@@ -3,7 +3,7 @@ package recorder
 import (
 	"bytes"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // Bounds of the runs layout writes as "unit"*N: a unit of up to maxUnit
@@ -17,11 +17,11 @@ const (
 // layout returns data as a scenario file writes it: short data on one
 // line, longer data cut after each line feed onto lines of its own (as
 // --update writes bodies), and long runs of a repeated unit as "unit"*N.
-func layout(data []byte) conformance.Bytes {
+func layout(data []byte) scenario.Bytes {
 	if len(data) == 0 {
-		return conformance.B("")
+		return scenario.B("")
 	}
-	var b conformance.Bytes
+	var b scenario.Bytes
 	rest := data
 	for len(rest) > 0 {
 		n := len(rest)
@@ -40,8 +40,8 @@ func layout(data []byte) conformance.Bytes {
 }
 
 // runs cuts one line into literal parts and repeated units.
-func runs(line []byte) []conformance.Part {
-	var out []conformance.Part
+func runs(line []byte) []scenario.Part {
+	var out []scenario.Part
 	lit := 0 // start of the pending literal
 	for i := 0; i < len(line); {
 		unit, count := longestRun(line[i:])
@@ -50,14 +50,14 @@ func runs(line []byte) []conformance.Part {
 			continue
 		}
 		if lit < i {
-			out = append(out, conformance.Part{Text: string(line[lit:i])})
+			out = append(out, scenario.Part{Text: string(line[lit:i])})
 		}
-		out = append(out, conformance.Part{Text: string(line[i : i+unit]), Repeat: count})
+		out = append(out, scenario.Part{Text: string(line[i : i+unit]), Repeat: count})
 		i += unit * count
 		lit = i
 	}
 	if lit < len(line) || len(out) == 0 {
-		out = append(out, conformance.Part{Text: string(line[lit:])})
+		out = append(out, scenario.Part{Text: string(line[lit:])})
 	}
 	return out
 }

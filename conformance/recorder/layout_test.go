@@ -8,14 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // formatted writes a Bytes as a clause would, to compare layouts as text.
-func formatted(b conformance.Bytes) string {
-	s := &conformance.Scenario{ID: "x", Description: "d", Rules: []conformance.Rule{{Source: "routes", Text: "r"}},
-		Steps: []conformance.Step{{Kind: conformance.StepSend, Conn: conformance.MainConn, Data: b}}}
-	text := string(conformance.Format(s))
+func formatted(b scenario.Bytes) string {
+	s := &scenario.Scenario{ID: "x", Description: "d", Rules: []scenario.Rule{{Source: "routes", Text: "r"}},
+		Steps: []scenario.Step{{Kind: scenario.StepSend, Conn: scenario.MainConn, Data: b}}}
+	text := string(scenario.Format(s))
 	_, after, _ := strings.Cut(text, "[steps]\nsend ")
 	return strings.TrimSuffix(after, "\n")
 }
@@ -58,10 +58,10 @@ func TestLayoutRoundTripsAnyBytes(t *testing.T) {
 		b := layout(data)
 		require.Equal(t, data, append([]byte{}, b.Value()...))
 		// What Format writes, Parse reads back to the same bytes.
-		s := &conformance.Scenario{ID: "x", Description: "d", Rules: []conformance.Rule{{Source: "routes", Text: "r"}},
-			Steps:    []conformance.Step{{Kind: conformance.StepSend, Conn: conformance.MainConn, Data: b}},
-			Sections: []*conformance.Section{{Kind: conformance.SectionExpect, Conn: conformance.MainConn, Clauses: []conformance.Clause{{Kind: conformance.ClauseEnd, Ends: []conformance.End{conformance.EndFIN}}}}}}
-		back, err := conformance.Parse("x", conformance.Format(s))
+		s := &scenario.Scenario{ID: "x", Description: "d", Rules: []scenario.Rule{{Source: "routes", Text: "r"}},
+			Steps:    []scenario.Step{{Kind: scenario.StepSend, Conn: scenario.MainConn, Data: b}},
+			Sections: []*scenario.Section{{Kind: scenario.SectionExpect, Conn: scenario.MainConn, Clauses: []scenario.Clause{{Kind: scenario.ClauseEnd, Ends: []scenario.End{scenario.EndFIN}}}}}}
+		back, err := scenario.Parse("x", scenario.Format(s))
 		require.NoError(t, err)
 		require.Equal(t, data, append([]byte{}, back.Steps[0].Data.Value()...))
 	}

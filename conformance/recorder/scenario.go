@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // DefaultGap is the pause below which two reads from the client count as
@@ -21,7 +21,7 @@ const inlineSend = 80
 // DefaultGap). The scenario is checked as Parse checks a file, so what it
 // returns can be written and replayed; a session that was not recorded
 // whole is an error.
-func Scenario(s *Session, id string, gap time.Duration) (*conformance.Scenario, error) {
+func Scenario(s *Session, id string, gap time.Duration) (*scenario.Scenario, error) {
 	if s.Outcome != OutcomeRecorded {
 		return nil, fmt.Errorf("connection %d was not recorded whole: %s", s.Seq, s.Outcome)
 	}
@@ -29,7 +29,7 @@ func Scenario(s *Session, id string, gap time.Duration) (*conformance.Scenario, 
 		gap = DefaultGap
 	}
 	steps := Steps(s, gap)
-	sc := &conformance.Scenario{
+	sc := &scenario.Scenario{
 		ID: id,
 		Comment: []string{
 			fmt.Sprintf("Recorded by europi-http record: client %s through the relay to %s,", s.Client, s.Upstream),
@@ -38,12 +38,12 @@ func Scenario(s *Session, id string, gap time.Duration) (*conformance.Scenario, 
 		Description: describe(s, steps),
 		Rules:       rulesFor(s, steps),
 		Steps:       steps,
-		Sections:    []*conformance.Section{expectSection(s)},
+		Sections:    []*scenario.Section{expectSection(s)},
 		Timeout:     scenarioTimeout(s),
 	}
 	// Parse of Format is what conform will do with the file; doing it here
 	// turns a recording the format cannot hold into an error, not a file.
-	if _, err := conformance.Parse(id, conformance.Format(sc)); err != nil {
+	if _, err := scenario.Parse(id, scenario.Format(sc)); err != nil {
 		return nil, fmt.Errorf("connection %d: the recording does not make a valid scenario: %w", s.Seq, err)
 	}
 	return sc, nil
@@ -57,18 +57,18 @@ func Scenario(s *Session, id string, gap time.Duration) (*conformance.Scenario, 
 // after the server's end waits for that end (await) first. The
 // client's close after the server's end is left out: a replay closes
 // anyway.
-func Steps(s *Session, gap time.Duration) []conformance.Step {
-	var out []conformance.Step
+func Steps(s *Session, gap time.Duration) []scenario.Step {
+	var out []scenario.Step
 	var last time.Duration // when the last step was taken
 	spoke, ended, awaited := false, false, false
 	merge := -1 // index of a send the next read may join
 	pause := func(at time.Duration, first bool) {
 		d := (at - last).Round(time.Millisecond)
 		if first {
-			out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+			out = append(out, scenario.Step{Kind: scenario.StepConnect, Conn: scenario.MainConn})
 		}
 		if d >= time.Millisecond {
-			out = append(out, conformance.Step{Kind: conformance.StepWait, Wait: d})
+			out = append(out, scenario.Step{Kind: scenario.StepWait, Wait: d})
 		}
 		last = at
 	}
@@ -91,15 +91,15 @@ func Steps(s *Session, gap time.Duration) []conformance.Step {
 				// The server had ended before this send: a replay waits
 				// for that, not for a pause that may be too short.
 				if first {
-					out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+					out = append(out, scenario.Step{Kind: scenario.StepConnect, Conn: scenario.MainConn})
 				}
-				out = append(out, conformance.Step{Kind: conformance.StepAwait, Conn: conformance.MainConn})
+				out = append(out, scenario.Step{Kind: scenario.StepAwait, Conn: scenario.MainConn})
 				awaited = true
 			case !first || e.At >= gap:
 				pause(e.At, first)
 			}
 			last = e.At
-			out = append(out, conformance.Step{Kind: conformance.StepSend, Conn: conformance.MainConn,
+			out = append(out, scenario.Step{Kind: scenario.StepSend, Conn: scenario.MainConn,
 				Data: layout(e.Data), MayFail: spoke || ended})
 			merge = len(out) - 1
 		case EventShutdown, EventReset:
@@ -107,16 +107,16 @@ func Steps(s *Session, gap time.Duration) []conformance.Step {
 				continue
 			}
 			pause(e.At, len(out) == 0)
-			kind := conformance.StepShutdown
+			kind := scenario.StepShutdown
 			if e.Kind == EventReset {
-				kind = conformance.StepReset
+				kind = scenario.StepReset
 			}
-			out = append(out, conformance.Step{Kind: kind, Conn: conformance.MainConn})
+			out = append(out, scenario.Step{Kind: kind, Conn: scenario.MainConn})
 			merge = -1
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, conformance.Step{Kind: conformance.StepConnect, Conn: conformance.MainConn})
+		out = append(out, scenario.Step{Kind: scenario.StepConnect, Conn: scenario.MainConn})
 	}
 	return out
 }
@@ -133,17 +133,17 @@ func scenarioTimeout(s *Session) time.Duration {
 		longest = max(longest, e.At-prev)
 		prev = e.At
 	}
-	if longest >= conformance.DefaultTimeout/2 {
+	if longest >= scenario.DefaultTimeout/2 {
 		return max(s.Idle, 2*longest)
 	}
 	return 0
 }
 
 // countSends returns the number of send steps.
-func countSends(steps []conformance.Step) int {
+func countSends(steps []scenario.Step) int {
 	n := 0
 	for _, st := range steps {
-		if st.Kind == conformance.StepSend {
+		if st.Kind == scenario.StepSend {
 			n++
 		}
 	}

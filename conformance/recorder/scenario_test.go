@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // ev is an event at ms milliseconds.
@@ -29,9 +29,9 @@ func session(events ...Event) *Session {
 }
 
 // stepsText writes steps as the [steps] section does.
-func stepsText(steps []conformance.Step) string {
-	s := &conformance.Scenario{ID: "x", Description: "d", Steps: steps}
-	text := string(conformance.Format(s))
+func stepsText(steps []scenario.Step) string {
+	s := &scenario.Scenario{ID: "x", Description: "d", Steps: steps}
+	text := string(scenario.Format(s))
 	_, after, _ := strings.Cut(text, "[steps]\n")
 	return after
 }
@@ -83,7 +83,7 @@ func expectText(t *testing.T, s *Session) string {
 	t.Helper()
 	sc, err := Scenario(s, "0001-x", 0)
 	require.NoError(t, err)
-	text := string(conformance.Format(sc))
+	text := string(scenario.Format(sc))
 	i := strings.Index(text, "[expect]\n")
 	require.GreaterOrEqual(t, i, 0, text)
 	return text[i+len("[expect]\n"):]
@@ -129,7 +129,7 @@ func TestScenarioHeaderAndTimeout(t *testing.T) {
 	s := session(ev(0.1, EventSend, postHead), ev(1, EventRecv, okHead), ev(2, EventFIN, ""), ev(100, EventSend, "{}"))
 	sc, err := Scenario(s, "0001-post-json", 0)
 	require.NoError(t, err)
-	text := string(conformance.Format(sc))
+	text := string(scenario.Format(sc))
 	assert.Contains(t, text, "# Recorded by europi-http record: client 127.0.0.1:5000 through the relay to 192.0.2.1:80,\n# at 2026-03-18T12:00:00Z.")
 	assert.Contains(t, text, `description "Recorded from 192.0.2.1:80 at 2026-03-18 12:00:00 UTC: POST /json HTTP/1.0 in 2 segments; the server sent HTTP/1.0 200 OK and the connection ended by fin."`)
 	assert.Contains(t, text, "rule behaviour \""+ruleSegments+"\"")
@@ -162,7 +162,7 @@ func TestScenarioRefusesWhatWasNotRecordedWhole(t *testing.T) {
 // against upstream-behaviour.md, as go test ./conformance does for the
 // suite's files.
 func TestRulesQuoteTheDocument(t *testing.T) {
-	path := filepath.Join("..", "..", filepath.FromSlash(conformance.RuleSources["behaviour"]))
+	path := filepath.Join("..", "..", filepath.FromSlash(scenario.RuleSources["behaviour"]))
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("the shared document is not beside the repository: %v", err)

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // plainID is the only shape of ID a Store writes: one file name of
@@ -20,7 +20,7 @@ import (
 var plainID = regexp.MustCompile(`^[0-9a-z][0-9a-z-]*$`)
 
 // numbered matches the files a Store numbers, for NextSeq.
-var numbered = regexp.MustCompile(`^([0-9]+)-[0-9a-z-]*` + regexp.QuoteMeta(conformance.FileExt) + `$`)
+var numbered = regexp.MustCompile(`^([0-9]+)-[0-9a-z-]*` + regexp.QuoteMeta(scenario.FileExt) + `$`)
 
 // maxSuffix bounds the "-2", "-3"... tried when a name is taken.
 const maxSuffix = 100
@@ -87,14 +87,14 @@ func (s *Store) NextSeq() (int, error) {
 // Write writes sc as its ID plus .scenario and returns the file's path. A
 // name already taken (without force) gets the first free suffix, and sc.ID
 // changes to match.
-func (s *Store) Write(sc *conformance.Scenario) (string, error) {
+func (s *Store) Write(sc *scenario.Scenario) (string, error) {
 	if !plainID.MatchString(sc.ID) {
 		return "", fmt.Errorf("recorder: %q is not a plain scenario name", sc.ID)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	base := sc.ID
-	tmp, err := s.writeTemp(conformance.Format(sc))
+	tmp, err := s.writeTemp(scenario.Format(sc))
 	if err != nil {
 		return "", err
 	}
@@ -105,7 +105,7 @@ func (s *Store) Write(sc *conformance.Scenario) (string, error) {
 			id = base + "-" + strconv.Itoa(n)
 			sc.ID = id
 		}
-		name := id + conformance.FileExt
+		name := id + scenario.FileExt
 		if s.force {
 			err = s.root.Rename(tmp, name)
 		} else {
@@ -120,7 +120,7 @@ func (s *Store) Write(sc *conformance.Scenario) (string, error) {
 		}
 	}
 	sc.ID = base
-	return "", fmt.Errorf("recorder: %s%s and %d suffixed names are taken", base, conformance.FileExt, maxSuffix)
+	return "", fmt.Errorf("recorder: %s%s and %d suffixed names are taken", base, scenario.FileExt, maxSuffix)
 }
 
 // writeTemp writes data to a fresh temporary file in the folder, flushed

@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // recorded returns a valid scenario named id.
-func recorded(t *testing.T, id string) *conformance.Scenario {
+func recorded(t *testing.T, id string) *scenario.Scenario {
 	t.Helper()
 	sc, err := Scenario(session(ev(0.1, EventSend, getText), ev(1, EventRecv, okHead+"x"), ev(2, EventFIN, "")), id, 0)
 	require.NoError(t, err)
@@ -62,7 +62,7 @@ func TestStoreWritesWholeFilesAndNeverReplaces(t *testing.T) {
 
 	// No temporary file is left, and what is there loads as the suite.
 	assert.Equal(t, []string{"0001-get-text-2.scenario", "0001-get-text.scenario"}, names(t, dir))
-	all, err := conformance.LoadDir(dir)
+	all, err := scenario.LoadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, all, 2)
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/response"
 )
 
 // Summary returns the one line a recorder prints for a finished
@@ -20,7 +20,7 @@ func Summary(s *Session, written string) string {
 		b.WriteString(" (nothing sent)")
 	}
 	fmt.Fprintf(&b, ": %d B in %d read(s)", len(s.Sent()), s.count(EventSend))
-	resp := conformance.SplitResponse(s.Received())
+	resp := response.Split(s.Received())
 	fmt.Fprintf(&b, ", %d B back", len(resp.Raw))
 	if len(resp.Status) > 0 {
 		fmt.Fprintf(&b, " (%s)", printable(cut(strings.TrimSuffix(string(resp.Status), "\r\n"), 60)))

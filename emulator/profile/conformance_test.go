@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/emutarget"
 )
@@ -21,7 +22,7 @@ import (
 func TestConformanceSuiteUnderDeviceProfiles(t *testing.T) {
 	for _, name := range []string{profile.PicoW, profile.PicoWPatched} {
 		t.Run(name, func(t *testing.T) {
-			conformance.Run(t, func(t *testing.T) conformance.Target {
+			conformancetest.Run(t, func(t *testing.T) conformance.Target {
 				p, err := profile.Lookup(name)
 				require.NoError(t, err)
 				p.Params.Tick, p.Params.RecvTimeout = 20*time.Millisecond, 600*time.Millisecond

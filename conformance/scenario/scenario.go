@@ -1,4 +1,4 @@
-package conformance
+package scenario
 
 import (
 	"strings"
@@ -12,6 +12,10 @@ const FileExt = ".scenario"
 // MainConn is the name of the connection that steps and expect sections
 // use when they name none.
 const MainConn = "main"
+
+// DefaultTimeout is the idle timeout of every dial, write and read of a
+// scenario without a timeout line, unless the runner sets another.
+const DefaultTimeout = 2 * time.Second
 
 // Scenario is one parsed scenario file: what to send, and what to expect back
 // from every kind of target.

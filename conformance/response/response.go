@@ -1,4 +1,4 @@
-package conformance
+package response
 
 import "bytes"
 
@@ -28,9 +28,9 @@ var (
 	blankLine = []byte("\r\n\r\n")
 )
 
-// SplitResponse cuts raw response bytes into status line, header block and
+// Split cuts raw response bytes into status line, header block and
 // body.
-func SplitResponse(raw []byte) Response {
+func Split(raw []byte) Response {
 	r := Response{Raw: raw}
 	head := raw
 	if i := bytes.Index(raw, blankLine); i >= 0 {

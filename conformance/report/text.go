@@ -1,10 +1,12 @@
-package conformance
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/europi-http/europi-http/conformance"
 )
 
 // Summary counts the outcomes of one target's run.
@@ -23,20 +25,20 @@ type Summary struct {
 }
 
 // Summarize counts results.
-func Summarize(results []Result) Summary {
+func Summarize(results []conformance.Result) Summary {
 	var s Summary
 	for _, r := range results {
 		s.Total++
 		s.Retries += r.Retries
 		s.Duration += r.Duration
 		switch r.Status {
-		case StatusPass:
+		case conformance.StatusPass:
 			s.Passed++
-		case StatusDifference:
+		case conformance.StatusDifference:
 			s.Differences++
-		case StatusFail:
+		case conformance.StatusFail:
 			s.Failed++
-		case StatusSkip:
+		case conformance.StatusSkip:
 			s.Skipped++
 		}
 	}
@@ -69,13 +71,13 @@ type TextReport struct {
 }
 
 // statusWord is the fixed-width word a result line starts with.
-func statusWord(s Status) string {
+func statusWord(s conformance.Status) string {
 	switch s {
-	case StatusPass:
+	case conformance.StatusPass:
 		return "pass "
-	case StatusDifference:
+	case conformance.StatusDifference:
 		return "xdiff"
-	case StatusSkip:
+	case conformance.StatusSkip:
 		return "skip "
 	}
 	return "FAIL "
@@ -83,12 +85,12 @@ func statusWord(s Status) string {
 
 // Result writes one result: its line, then for a failure each failed
 // expectation with expected and actual bytes side by side.
-func (t *TextReport) Result(r Result) {
+func (t *TextReport) Result(r conformance.Result) {
 	line := fmt.Sprintf("%s %-40s %8s", statusWord(r.Status), r.ID, r.Duration.Round(time.Millisecond))
 	if t.ShowTarget {
 		line = fmt.Sprintf("%-12s %s", r.Target, line)
 	}
-	if rules := r.ProfileRules(); len(rules) > 0 && (r.Status != StatusPass || t.Verbose) {
+	if rules := r.ProfileRules(); len(rules) > 0 && (r.Status != conformance.StatusPass || t.Verbose) {
 		line += "  " + RulesTag(rules)
 	}
 	if r.Retries > 0 {
@@ -96,17 +98,17 @@ func (t *TextReport) Result(r Result) {
 	}
 	fmt.Fprintln(t.W, line)
 	indent := "      "
-	if r.Status == StatusDifference && t.Verbose {
+	if r.Status == conformance.StatusDifference && t.Verbose {
 		for _, d := range r.Differences {
 			fmt.Fprintln(t.W, indent+"expected difference: "+d)
 		}
 	}
-	if r.Status == StatusSkip || t.Verbose || r.Status == StatusFail {
+	if r.Status == conformance.StatusSkip || t.Verbose || r.Status == conformance.StatusFail {
 		for _, n := range r.Notes {
 			fmt.Fprintln(t.W, indent+"note: "+n)
 		}
 	}
-	if r.Status != StatusFail {
+	if r.Status != conformance.StatusFail {
 		if t.Verbose {
 			t.profileEvents(r)
 		}
@@ -127,7 +129,7 @@ func (t *TextReport) Result(r Result) {
 }
 
 // profileEvents writes what the device profile did to the scenario.
-func (t *TextReport) profileEvents(r Result) {
+func (t *TextReport) profileEvents(r conformance.Result) {
 	for _, e := range r.ProfileEvents {
 		fmt.Fprintln(t.W, "      profile: "+e.Text)
 	}
@@ -143,7 +145,7 @@ func RulesTag(rules []string) string {
 }
 
 // Summary writes a target's summary line.
-func (t *TextReport) Summary(target string, results []Result) {
+func (t *TextReport) Summary(target string, results []conformance.Result) {
 	s := Summarize(results)
 	verdict := "ok"
 	if !s.OK() {

@@ -1,4 +1,4 @@
-package conformance_test
+package conformancetest_test
 
 import (
 	"os/exec"
@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/conformance/fixture"
 	"github.com/europi-http/europi-http/internal/upstream"
 )
@@ -31,11 +32,11 @@ func upstreamTarget(python, runtime string) func(t *testing.T) conformance.Targe
 // http_server.py under CPython: the scenarios were written from its bytes,
 // so every one must pass.
 func TestUpstreamPython3(t *testing.T) {
-	conformance.Run(t, upstreamTarget("python3", "cpython"))
+	conformancetest.Run(t, upstreamTarget("python3", "cpython"))
 }
 
 // TestUpstreamMicroPython runs the suite under MicroPython's unix port when
 // it is installed; the differences it shows are declared in the scenarios.
 func TestUpstreamMicroPython(t *testing.T) {
-	conformance.Run(t, upstreamTarget("micropython", "micropython"))
+	conformancetest.Run(t, upstreamTarget("micropython", "micropython"))
 }

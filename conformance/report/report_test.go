@@ -1,4 +1,4 @@
-package conformance
+package report
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,21 +18,21 @@ import (
 // failure about a NUL byte.
 func sampleRuns(t *testing.T) []TargetResults {
 	s := mustParse(t, "get/text", textScenario)
-	fail := Failure{Conn: MainConn, Section: "expect", Line: 9, What: "body",
-		Expected: []byte("plain\x00"), Actual: []byte("plain\xff"), Offset: 5, Detail: DescribeDiff([]byte("plain\x00"), []byte("plain\xff"))}
+	fail := conformance.Failure{Conn: scenario.MainConn, Section: "expect", Line: 9, What: "body",
+		Expected: []byte("plain\x00"), Actual: []byte("plain\xff"), Offset: 5, Detail: conformance.DescribeDiff([]byte("plain\x00"), []byte("plain\xff"))}
 	ms := time.Millisecond
-	a := []Result{
-		{ID: "get/text", Target: "emulator", Status: StatusPass, Duration: 2 * ms, Scenario: s},
-		{ID: "get/json", Target: "emulator", Status: StatusFail, Duration: 3 * ms, Scenario: s, Failures: []Failure{fail},
+	a := []conformance.Result{
+		{ID: "get/text", Target: "emulator", Status: conformance.StatusPass, Duration: 2 * ms, Scenario: s},
+		{ID: "get/json", Target: "emulator", Status: conformance.StatusFail, Duration: 3 * ms, Scenario: s, Failures: []conformance.Failure{fail},
 			Retries: 1, RetryReasons: []string{"connection main refused"}},
-		{ID: "robust/connect-close", Target: "emulator", Status: StatusSkip, Notes: []string{"not run: stops the script"}},
+		{ID: "robust/connect-close", Target: "emulator", Status: conformance.StatusSkip, Notes: []string{"not run: stops the script"}},
 	}
-	b := []Result{
-		{ID: "get/text", Target: "upstream-micropython", Status: StatusDifference, Differences: []string{"raw UTF-8"}, Duration: ms},
+	b := []conformance.Result{
+		{ID: "get/text", Target: "upstream-micropython", Status: conformance.StatusDifference, Differences: []string{"raw UTF-8"}, Duration: ms},
 	}
 	return []TargetResults{
-		{Target: Target{Name: "emulator", Addr: "127.0.0.1:1", Labels: []string{"emulator", "cpython"}}, Results: a},
-		{Target: Target{Name: "upstream-micropython", Addr: "127.0.0.1:2"}, Results: b},
+		{Target: conformance.Target{Name: "emulator", Addr: "127.0.0.1:1", Labels: []string{"emulator", "cpython"}}, Results: a},
+		{Target: conformance.Target{Name: "upstream-micropython", Addr: "127.0.0.1:2"}, Results: b},
 	}
 }
 

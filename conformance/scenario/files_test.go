@@ -1,4 +1,4 @@
-package conformance
+package scenario
 
 import (
 	"flag"
@@ -12,11 +12,11 @@ import (
 )
 
 // update rewrites the repository's scenario files in the canonical layout
-// (go test ./conformance -run TestScenarioFiles -update).
+// (go test ./conformance/scenario -run TestScenarioFiles -update).
 var update = flag.Bool("update", false, "rewrite testdata/scenarios in the canonical layout")
 
 // repoRoot is the repository root, seen from this package's folder.
-const repoRoot = ".."
+const repoRoot = "../.."
 
 func TestScenarioFilesAreCanonical(t *testing.T) {
 	all, err := Default()
@@ -31,7 +31,7 @@ func TestScenarioFilesAreCanonical(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, want, 0o644))
 			continue
 		}
-		assert.Equal(t, string(want), string(onDisk), "%s is not in the canonical layout; run go test ./conformance -run TestScenarioFiles -update", path)
+		assert.Equal(t, string(want), string(onDisk), "%s is not in the canonical layout; run go test ./conformance/scenario -run TestScenarioFiles -update", path)
 	}
 }
 

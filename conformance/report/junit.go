@@ -1,4 +1,4 @@
-package conformance
+package report
 
 import (
 	"encoding/xml"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/europi-http/europi-http/conformance"
 )
 
 // JUnit XML elements. Every suite and case carries a name, which is what CI
@@ -84,7 +86,7 @@ func WriteJUnit(w io.Writer, runs []TargetResults) error {
 }
 
 // junitCaseOf converts one result.
-func junitCaseOf(target string, r Result) junitCase {
+func junitCaseOf(target string, r conformance.Result) junitCase {
 	c := junitCase{Name: r.ID, Classname: target, Time: seconds(r.Duration)}
 	var out []string
 	for _, d := range r.Differences {
@@ -104,7 +106,7 @@ func junitCaseOf(target string, r Result) junitCase {
 		out = append(out, "profile: "+e.Text)
 	}
 	switch r.Status {
-	case StatusFail:
+	case conformance.StatusFail:
 		var text strings.Builder
 		for _, f := range r.Failures {
 			text.WriteString(f.Explain())
@@ -118,7 +120,7 @@ func junitCaseOf(target string, r Result) junitCase {
 			msg += " " + RulesTag(rules)
 		}
 		c.Failure = &junitMessage{Message: xmlSafe(msg), Type: xmlSafe(typ), Text: xmlSafe(text.String())}
-	case StatusSkip:
+	case conformance.StatusSkip:
 		c.Skipped = &junitMessage{Message: xmlSafe(strings.Join(r.Notes, "; "))}
 	}
 	c.SystemOut = xmlSafe(strings.Join(out, "\n"))

@@ -1,21 +1,23 @@
-package conformance
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/europi-http/europi-http/conformance"
 )
 
 // TargetResults is one target's run, for reports that cover several.
 type TargetResults struct {
 	// Target is the target run against.
-	Target Target
+	Target conformance.Target
 	// Results are its results, in scenario order.
-	Results []Result
+	Results []conformance.Result
 }
 
 // cell is a result's word in the matrix.
-func cell(r Result) string {
+func cell(r conformance.Result) string {
 	w := strings.TrimSpace(statusWord(r.Status))
 	if r.Retries > 0 {
 		w += fmt.Sprintf("+%dr", r.Retries)

@@ -1,6 +1,8 @@
-package conformance
+package scenario
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -141,4 +143,18 @@ func TestParseReadsRepeatOneAsOnce(t *testing.T) {
 			assert.Equal(t, clearLines(s), clearLines(again))
 		})
 	}
+}
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	s := mustParse(t, "area/name", full)
+	require.NoError(t, WriteFile(dir, s))
+	data, err := os.ReadFile(filepath.Join(dir, "area", "name.scenario"))
+	require.NoError(t, err)
+	assert.Equal(t, full, string(data))
+
+	loaded, err := LoadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, loaded, 1)
+	assert.Equal(t, "area/name", loaded[0].ID)
 }

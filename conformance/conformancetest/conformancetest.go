@@ -1,40 +1,43 @@
-package conformance
+package conformancetest
 
 import (
 	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // suiteConfig is what Options set for Run.
 type suiteConfig struct {
-	scenarios []*Scenario
+	scenarios []*scenario.Scenario
 	pattern   string
-	runner    Runner
+	runner    conformance.Runner
 }
 
 // Option configures Run.
 type Option func(*suiteConfig)
 
 // WithScenarios runs these scenarios instead of the embedded default set.
-func WithScenarios(s []*Scenario) Option { return func(c *suiteConfig) { c.scenarios = s } }
+func WithScenarios(s []*scenario.Scenario) Option { return func(c *suiteConfig) { c.scenarios = s } }
 
 // WithPattern runs only the scenarios whose ID matches the regular
-// expression (as Select does).
+// expression (as scenario.Select does).
 func WithPattern(p string) Option { return func(c *suiteConfig) { c.pattern = p } }
 
 // WithTimeout sets the idle timeout for scenarios that set none.
 func WithTimeout(d time.Duration) Option { return func(c *suiteConfig) { c.runner.Timeout = d } }
 
 // WithScenarioTimeout sets the deadline of each attempt of a scenario,
-// steps and reads together (DefaultScenarioTimeout otherwise).
+// steps and reads together (conformance.DefaultScenarioTimeout otherwise).
 func WithScenarioTimeout(d time.Duration) Option {
 	return func(c *suiteConfig) { c.runner.ScenarioTimeout = d }
 }
 
-// WithRetry sets the retry policy (DefaultRetry otherwise).
-func WithRetry(p RetryPolicy) Option { return func(c *suiteConfig) { c.runner.Retry = p } }
+// WithRetry sets the retry policy (conformance.DefaultRetry otherwise).
+func WithRetry(p conformance.RetryPolicy) Option { return func(c *suiteConfig) { c.runner.Retry = p } }
 
 // Run is the conformance suite for go test, in the manner of
 // golang.org/x/net/nettest's TestConn: an implementation's test calls it
@@ -44,20 +47,20 @@ func WithRetry(p RetryPolicy) Option { return func(c *suiteConfig) { c.runner.Re
 // a subtest named by its ID, so `go test -run 'Suite/get/'` selects by ID.
 // A failing scenario reports each failed expectation with its expected and
 // actual bytes; an expected difference passes and logs which.
-func Run(t *testing.T, newTarget func(t *testing.T) Target, opts ...Option) {
+func Run(t *testing.T, newTarget func(t *testing.T) conformance.Target, opts ...Option) {
 	t.Helper()
-	cfg := suiteConfig{runner: Runner{Retry: DefaultRetry}}
+	cfg := suiteConfig{runner: conformance.Runner{Retry: conformance.DefaultRetry}}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	scenarios := cfg.scenarios
 	if scenarios == nil {
 		var err error
-		if scenarios, err = Default(); err != nil {
+		if scenarios, err = scenario.Default(); err != nil {
 			t.Fatalf("loading the embedded scenarios: %v", err)
 		}
 	}
-	scenarios, err := Select(scenarios, cfg.pattern)
+	scenarios, err := scenario.Select(scenarios, cfg.pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +77,7 @@ func Run(t *testing.T, newTarget func(t *testing.T) Target, opts ...Option) {
 }
 
 // runOne runs one scenario as a subtest and reports its outcome.
-func runOne(ctx context.Context, t *testing.T, r *Runner, target Target, s *Scenario) {
+func runOne(ctx context.Context, t *testing.T, r *conformance.Runner, target conformance.Target, s *scenario.Scenario) {
 	res := r.RunScenario(ctx, target, s)
 	for i, reason := range res.RetryReasons {
 		t.Logf("retry %d: %s", i+1, reason)
@@ -83,11 +86,11 @@ func runOne(ctx context.Context, t *testing.T, r *Runner, target Target, s *Scen
 		t.Log(n)
 	}
 	switch res.Status {
-	case StatusSkip:
+	case conformance.StatusSkip:
 		t.Skip(strings.Join(res.Notes, "; "))
-	case StatusDifference:
+	case conformance.StatusDifference:
 		t.Logf("expected difference: %s", strings.Join(res.Differences, "; "))
-	case StatusFail:
+	case conformance.StatusFail:
 		t.Errorf("%s: %s", s.ID, s.Description)
 		for _, f := range res.Failures {
 			t.Error(f.Explain())

@@ -1,4 +1,4 @@
-package conformance
+package scenario
 
 import (
 	"testing"
@@ -7,21 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestRunSuiteAgainstAFakeTarget(t *testing.T) {
-	addr := serveFake(t, canned(okText))
-	calls := 0
-	scenarios := []*Scenario{
-		mustParse(t, "get/text", textScenario),
-		mustParse(t, "get/text-again", textScenario),
-		mustParse(t, "other/skipped", textScenario+"[device]\nescapes 1\n"),
-	}
-	Run(t, func(t *testing.T) Target {
-		calls++
-		return Target{Name: "fake", Addr: addr}
-	}, WithScenarios(scenarios), WithPattern("^(get|other)/"), WithTimeout(DefaultTimeout), WithRetry(RetryPolicy{}))
-	assert.Equal(t, 1, calls, "the factory runs once for the suite")
-}
 
 func TestLoad(t *testing.T) {
 	fsys := fstest.MapFS{
@@ -79,11 +64,4 @@ func TestSelect(t *testing.T) {
 		}
 		assert.Equal(t, tt.want, ids, tt.pattern)
 	}
-}
-
-func TestTargetCheck(t *testing.T) {
-	assert.NoError(t, Target{Name: "a", Addr: "127.0.0.1:80", Labels: []string{"pico-w"}}.Check())
-	assert.ErrorContains(t, Target{Addr: "127.0.0.1:80"}.Check(), "no name")
-	assert.ErrorContains(t, Target{Name: "a", Addr: "127.0.0.1"}.Check(), "missing port")
-	assert.ErrorContains(t, Target{Name: "a", Addr: "h:1", Labels: []string{"Pico W"}}.Check(), "bad label")
 }

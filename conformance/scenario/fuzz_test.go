@@ -1,4 +1,4 @@
-package conformance
+package scenario
 
 import (
 	"bytes"
@@ -55,10 +55,10 @@ func FuzzParse(f *testing.F) {
 		want, got := clearLines(s), clearLines(again)
 		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("Parse(Format(s)) != s: %s\ninput: %q\nformatted: %q",
-				DescribeDiff(dumpScenario(want), dumpScenario(got)), data, text)
+				describeDiff(dumpScenario(want), dumpScenario(got)), data, text)
 		}
 		if again := Format(again); !bytes.Equal(text, again) {
-			t.Fatalf("Format is not stable: %s", DescribeDiff(text, again))
+			t.Fatalf("Format is not stable: %s", describeDiff(text, again))
 		}
 	})
 }

@@ -1,8 +1,11 @@
-package conformance
+package report
 
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
 // JSON report types. Byte strings are written Go-quoted (the *_quoted
@@ -21,13 +24,13 @@ type (
 		Results []jsonResult `json:"results"`
 	}
 	jsonResult struct {
-		ID           string   `json:"id"`
-		Status       Status   `json:"status"`
-		DurationMS   float64  `json:"duration_ms"`
-		Retries      int      `json:"retries"`
-		RetryReasons []string `json:"retry_reasons,omitempty"`
-		Differences  []string `json:"expected_differences,omitempty"`
-		Notes        []string `json:"notes,omitempty"`
+		ID           string             `json:"id"`
+		Status       conformance.Status `json:"status"`
+		DurationMS   float64            `json:"duration_ms"`
+		Retries      int                `json:"retries"`
+		RetryReasons []string           `json:"retry_reasons,omitempty"`
+		Differences  []string           `json:"expected_differences,omitempty"`
+		Notes        []string           `json:"notes,omitempty"`
 		// ProfileRules and ProfileEvents say what a device profile's
 		// rules did to the scenario's connections.
 		ProfileRules  []string      `json:"profile_rules,omitempty"`
@@ -66,10 +69,10 @@ func WriteJSON(w io.Writer, runs []TargetResults) error {
 			for _, f := range r.Failures {
 				jf := jsonFailure{Conn: f.Conn, Section: f.Section, Line: f.Line, What: f.What, Detail: f.Detail}
 				if f.Expected != nil {
-					jf.ExpectedQuoted = Quote(f.Expected)
+					jf.ExpectedQuoted = scenario.Quote(f.Expected)
 				}
 				if f.Actual != nil {
-					jf.ActualQuoted = Quote(f.Actual)
+					jf.ActualQuoted = scenario.Quote(f.Actual)
 				}
 				if f.Offset >= 0 {
 					off := f.Offset

@@ -1,6 +1,8 @@
-package conformance
+package scenario
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -91,6 +93,16 @@ func writeStep(sb *strings.Builder, st Step) {
 	sb.WriteString("\n")
 }
 
+// FormatClauses returns clauses as the lines a file holds for them, for
+// messages that show what an expectation was and became.
+func FormatClauses(cs ...Clause) string {
+	var sb strings.Builder
+	for _, c := range cs {
+		writeClause(&sb, c)
+	}
+	return sb.String()
+}
+
 func writeClause(sb *strings.Builder, c Clause) {
 	sb.WriteString(string(c.Kind))
 	switch c.Kind {
@@ -110,4 +122,14 @@ func writeClause(sb *strings.Builder, c Clause) {
 		}
 	}
 	sb.WriteString("\n")
+}
+
+// WriteFile writes a scenario to dir as ID + FileExt in the canonical
+// layout, creating folders as needed.
+func WriteFile(dir string, s *Scenario) error {
+	p := filepath.Join(dir, filepath.FromSlash(s.ID)+FileExt)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, Format(s), 0o644)
 }
