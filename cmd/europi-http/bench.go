@@ -72,15 +72,15 @@ servers you own: a Pico W serves one connection at a time and holds at most five
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Target, "target", "", "URL of the server to load, such as http://127.0.0.1:8080/ (required)")
-	f.IntVarP(&opts.Connections, "connections", "c", 1, fmt.Sprintf("requests in flight at once, each on its own connection (1 to %d)", loadgen.MaxConnections))
+	f.StringVar(&opts.Target, "target", "", "`URL` of the server to load, such as http://127.0.0.1:8080/ (required)")
+	f.IntVarP(&opts.Connections, "connections", "c", 1, fmt.Sprintf("`N` requests in flight at once, each on its own connection (1 to %d)", loadgen.MaxConnections))
 	f.DurationVarP(&opts.Duration, "duration", "d", 0, "how long to run (default 10s when --requests is not given)")
-	f.Int64VarP(&opts.Requests, "requests", "n", 0, "how many requests to send in all, instead of --duration")
-	f.StringVar(&opts.Path, "path", "", "request path (default: the target URL's path, or /)")
-	f.StringVarP(&opts.Method, "method", "X", "GET", "request method")
-	f.StringVar(&opts.BodyFile, "body", "", "file whose bytes are sent as the request body (with --method POST)")
+	f.Int64VarP(&opts.Requests, "requests", "n", 0, "how many requests to send in all, `N`, instead of --duration")
+	f.StringVar(&opts.Path, "path", "", "request `PATH` (default: the target URL's path, or /)")
+	f.StringVarP(&opts.Method, "method", "X", "GET", "request `METHOD`")
+	f.StringVar(&opts.BodyFile, "body", "", "`FILE` whose bytes are sent as the request body (with --method POST)")
 	f.DurationVar(&opts.Timeout, "timeout", loadgen.DefaultTimeout, "limit for one request, from dial to the server's close")
-	f.Int64Var(&opts.ExpectBody, "expect-body", 0, "body length every response should have; shorter ones count as short body (0: unknown)")
+	f.Int64Var(&opts.ExpectBody, "expect-body", 0, "body length every response should have, `BYTES`; shorter ones count as short body (0: unknown)")
 	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	cmd.MarkFlagsMutuallyExclusive("duration", "requests")
 	return cmd

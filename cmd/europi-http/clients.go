@@ -48,15 +48,14 @@ type ClientsOptions struct {
 	// targetAddr is Target parsed into HOST:PORT.
 	targetAddr string
 
-	// Ctx is the command's context; Out and ErrOut its streams.
-	Ctx    context.Context
+	// Out and ErrOut are the command's streams.
 	Out    io.Writer
 	ErrOut io.Writer
 }
 
 // NewCmdClients builds `europi-http clients`. runF replaces the real run
 // in tests; nil means runClients.
-func NewCmdClients(runF func(*ClientsOptions) error) *cobra.Command {
+func NewCmdClients(runF func(context.Context, *ClientsOptions) error) *cobra.Command {
 	opts := &ClientsOptions{}
 	cmd := &cobra.Command{
 		Use:   "clients",
@@ -80,26 +79,26 @@ with a plain path. Chromium is started once and driven over DevTools.`,
   europi-http clients --all -v`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(); err != nil {
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runClients(opts)
+			return runClients(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Target, "target", "", "a running device or server, HOST:PORT (default: the in-process emulator with the fixture)")
-	f.StringSliceVar(&opts.Clients, "clients", clients.Names, "clients to run, in column order: "+strings.Join(clients.Names, ", "))
-	f.StringVar(&opts.Run, "run", "", "only scenarios whose ID matches this regular expression (from every area)")
+	f.StringVar(&opts.Target, "target", "", "a running device or server, `HOST:PORT` (default: the in-process emulator with the fixture)")
+	f.StringSliceVar(&opts.Clients, "clients", clients.Names, "clients to run, in column order, `NAME`[,NAME]: "+strings.Join(clients.Names, ", "))
+	f.StringVar(&opts.Run, "run", "", "only scenarios whose ID matches this `REGEXP` (from every area)")
 	f.BoolVar(&opts.All, "all", false, "every scenario a real client can send, not only the routes under get/ and post/")
-	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to use instead of the embedded ones")
-	f.StringVar(&opts.JSON, "json", "", "write a JSON report to this file (- for standard output, instead of the table)")
+	f.StringVar(&opts.Scenarios, "scenarios", "", "folder `DIR` of .scenario files to use instead of the embedded ones")
+	f.StringVar(&opts.JSON, "json", "", "write a JSON report to `FILE` (- for standard output, instead of the table)")
 	f.DurationVar(&opts.Timeout, "timeout", clients.DefaultTimeout, "deadline of each client's exchange")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "also print, per scenario and client, the headers kept, the body or the error")
-	f.StringVar(&opts.Chromium, "chromium", "", "the browser to run (default: $"+clients.EnvChromium+", else chromium on PATH)")
+	f.StringVar(&opts.Chromium, "chromium", "", "the browser `PATH` to run (default: $"+clients.EnvChromium+", else chromium on PATH)")
 	return cmd
 }
 
@@ -147,11 +146,7 @@ func (o *ClientsOptions) requests() ([]clients.Request, error) {
 }
 
 // runClients runs `europi-http clients` with parsed options.
-func runClients(o *ClientsOptions) error {
-	ctx := o.Ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func runClients(ctx context.Context, o *ClientsOptions) error {
 	reqs, err := o.requests()
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ func TestClientsFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *ClientsOptions
-			cmd := NewCmdClients(func(o *ClientsOptions) error { got = o; return nil })
+			cmd := NewCmdClients(func(_ context.Context, o *ClientsOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
@@ -59,7 +59,7 @@ func TestClientsFlags(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			got.Ctx, got.Out, got.ErrOut = nil, nil, nil
+			got.Out, got.ErrOut = nil, nil
 			assert.Equal(t, tt.want, *got)
 		})
 	}
@@ -68,7 +68,7 @@ func TestClientsFlags(t *testing.T) {
 // clientsOpts returns options for a run of names over the scenarios run
 // selects, the table on out and the progress line on errOut.
 func clientsOpts(out, errOut *bytes.Buffer, run string, names ...string) *ClientsOptions {
-	return &ClientsOptions{Clients: names, Run: run, Timeout: 5 * time.Second, Ctx: context.Background(), Out: out, ErrOut: errOut}
+	return &ClientsOptions{Clients: names, Run: run, Timeout: 5 * time.Second, Out: out, ErrOut: errOut}
 }
 
 func TestRunClientsAgainstATarget(t *testing.T) {
@@ -77,7 +77,7 @@ func TestRunClientsAgainstATarget(t *testing.T) {
 	o := clientsOpts(&out, &errOut, "^get/(text|json)$", "go")
 	o.targetAddr = device
 	o.JSON = filepath.Join(t.TempDir(), "report.json")
-	require.NoError(t, runClients(o))
+	require.NoError(t, runClients(t.Context(), o))
 	assert.Equal(t, "clients: 2 scenario(s) through go against "+device+"\n", errOut.String())
 	assert.Regexp(t, `get/json +200 text/plain +refused: malformed MIME header\n`, out.String())
 	assert.Contains(t, out.String(), "go: net/http go")
@@ -98,18 +98,18 @@ func TestRunClientsAgainstATarget(t *testing.T) {
 	// --json - puts the JSON on standard output instead of the table.
 	out.Reset()
 	o.JSON = "-"
-	require.NoError(t, runClients(o))
+	require.NoError(t, runClients(t.Context(), o))
 	assert.True(t, json.Valid(out.Bytes()))
 	assert.NotContains(t, out.String(), "scenario  ")
 }
 
 func TestRunClientsSelection(t *testing.T) {
 	var out bytes.Buffer
-	assert.ErrorContains(t, runClients(clientsOpts(&out, &out, "^methods/put$", "go")), "no selected scenario is a request a real client can send")
-	assert.ErrorContains(t, runClients(clientsOpts(&out, &out, "(", "go")), "--run")
+	assert.ErrorContains(t, runClients(t.Context(), clientsOpts(&out, &out, "^methods/put$", "go")), "no selected scenario is a request a real client can send")
+	assert.ErrorContains(t, runClients(t.Context(), clientsOpts(&out, &out, "(", "go")), "--run")
 	o := clientsOpts(&out, &out, "", "go")
 	o.Scenarios = filepath.Join(t.TempDir(), "missing")
-	assert.ErrorContains(t, runClients(o), "scenarios folder")
+	assert.ErrorContains(t, runClients(t.Context(), o), "scenarios folder")
 }
 
 // TestClientsReportOnTheFixture runs the report as CI does, against the
@@ -122,7 +122,7 @@ func TestClientsReportOnTheFixture(t *testing.T) {
 	var out, errOut bytes.Buffer
 	o := clientsOpts(&out, &errOut, `^get/(text|headers|html-unicode|json)$|^post/json-object$`, clients.Names...)
 	o.Verbose = true
-	require.NoError(t, runClients(o), out.String())
+	require.NoError(t, runClients(t.Context(), o), out.String())
 	t.Log("\n" + out.String())
 	text := out.String()
 	assert.Contains(t, errOut.String(), "5 scenario(s) through go, curl, urllib, chromium against the emulator with the conformance fixture")

@@ -67,28 +67,20 @@ type ConformOptions struct {
 	// Clients runs the clients report (europi-http clients) against each
 	// target after its suite, the table after the suite's summary.
 	Clients bool
-	// ClientNames are the clients --clients runs; nil means every one
-	// (clients.Names).
-	ClientNames []string
+	// Script and Example name the script the in-process emulator serves
+	// instead of the conformance fixture: a .star file, or an embedded
+	// example (--script, --example).
+	Script  string
+	Example string
 
-	// StartEmulator, when set, replaces the built-in emulator target (the
-	// fixture's Starlark twin, copying CPython): it starts an emulator and
-	// returns its address and a stop function. Such a target cannot report
-	// escapes.
-	StartEmulator func(ctx context.Context) (addr string, stop func(), err error)
-	// EmulatorLabels are the labels of a StartEmulator target; nil means
-	// emulator, cpython.
-	EmulatorLabels []string
-
-	// Ctx is the command's context; Out and ErrOut its streams.
-	Ctx    context.Context
+	// Out and ErrOut are the command's streams.
 	Out    io.Writer
 	ErrOut io.Writer
 }
 
 // NewCmdConform builds `europi-http conform`. runF replaces the real run in
 // tests; nil means runConform.
-func NewCmdConform(runF func(*ConformOptions) error) *cobra.Command {
+func NewCmdConform(runF func(context.Context, *ConformOptions) error) *cobra.Command {
 	opts := &ConformOptions{}
 	cmd := &cobra.Command{
 		Use:   "conform",
@@ -99,10 +91,12 @@ for byte, bodies exactly, as JSON values or as error-page structure, and how the
 connection ended. Scenarios run one at a time, each dial, write and read under a
 deadline; a refused or reset connection is retried with back-off and counted.
 
-Targets: the in-process emulator (the default); --target, a device or anything already
-serving the fixture, optionally prefixed with labels that select the scenarios'
-per-runtime expectations; --firmware, upstream's http_server.py from a EuroPi checkout,
-started on a free loopback port under each --python. Several targets print a matrix.
+Targets: the in-process emulator (the default), serving the fixture or, with --script
+or --example, a script of your own, to replay a recording of it; --target, a device or
+anything already serving the fixture, optionally prefixed with labels that select the
+scenarios' per-runtime expectations; --firmware, upstream's http_server.py from a EuroPi
+checkout, started on a free loopback port under each --python. Several targets print a
+matrix.
 
 --profile runs the emulator under a device profile (see ` + "`europi-http profiles`" + `), as
 serve does, and labels it with the profile's name, so the scenarios' [expect when
@@ -122,7 +116,8 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
   europi-http conform --profile pico-w --without accept-timeout-0
   europi-http conform --firmware ~/src/EuroPi --python python3 --python micropython --emulator
   europi-http conform --firmware ~/src/EuroPi --update --run errors/
-  europi-http conform --run '^get/' --clients`,
+  europi-http conform --run '^get/' --clients
+  europi-http conform --scenarios rec --example http_control`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && opts.Clients {
 				// clients --clients takes a list; conform's runs them all.
@@ -131,35 +126,36 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 			return cobra.NoArgs(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(cmd.Flags().Changed("python")); err != nil {
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runConform(opts)
+			return runConform(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Targets, "target", nil, "a running target, [LABEL,...=]http://HOST:PORT; labels such as micropython,pico-w select per-runtime expectations; repeatable")
-	f.StringArrayVar(&opts.Firmwares, "firmware", nil, "a EuroPi checkout whose http_server.py to start on loopback with the fixture; repeatable")
-	f.StringSliceVar(&opts.Pythons, "python", []string{"python3"}, "interpreter(s) for --firmware: python3, micropython or a path; repeatable")
+	f.StringArrayVar(&opts.Targets, "target", nil, "a running `[LABEL,...=]URL` (http://HOST:PORT); labels such as micropython,pico-w select per-runtime expectations; repeatable")
+	f.StringArrayVar(&opts.Firmwares, "firmware", nil, "a EuroPi checkout `DIR` whose http_server.py to start on loopback with the fixture; repeatable")
+	f.StringSliceVar(&opts.Pythons, "python", []string{"python3"}, "the `INTERPRETER` each --firmware runs under: python3, micropython or a path; repeatable")
 	f.BoolVar(&opts.Emulator, "emulator", false, "also run against the in-process emulator when other targets are given")
-	f.StringSliceVar(&opts.Profiles, "profile", nil, "device profile(s) to run the emulator under: host, pico-w, pico-w-patched; one emulator target each")
-	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
-	f.StringVar(&opts.Run, "run", "", "run only scenarios whose ID matches this regular expression")
+	f.StringSliceVar(&opts.Profiles, "profile", nil, "device profiles to run the emulator under, `NAME`[,NAME]: host, pico-w, pico-w-patched; one emulator target each")
+	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
+	f.StringVar(&opts.Run, "run", "", "run only scenarios whose ID matches this `REGEXP`")
 	f.BoolVar(&opts.List, "list", false, "list the selected scenarios and exit")
-	f.StringVar(&opts.JSON, "json", "", "write a JSON report to this file")
-	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to this file")
+	f.StringVar(&opts.JSON, "json", "", "write a JSON report to `FILE`")
+	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE`")
 	f.BoolVar(&opts.Update, "update", false, "rewrite failing expectations from the target's actual bytes (one target; needs scenario files on disk); under --profile, or for a labelled --target, into [expect when LABEL] overrides")
-	f.StringVar(&opts.Scenarios, "scenarios", "", "folder of .scenario files to run instead of the embedded ones")
+	f.StringVar(&opts.Scenarios, "scenarios", "", "folder `DIR` of .scenario files to run instead of the embedded ones, such as a recording")
 	f.DurationVar(&opts.Timeout, "timeout", scenario.DefaultTimeout, "deadline of every connect and write, and idle timeout of reads, for scenarios that set none")
 	f.DurationVar(&opts.ScenarioTimeout, "scenario-timeout", 0, fmt.Sprintf("deadline of each scenario attempt, steps and reads together, however often bytes arrive (default %d× --timeout, at least %s, plus the scenario's waits)",
 		conformance.ScenarioTimeoutFactor, conformance.MinScenarioTimeout))
-	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as `europi-http clients --target` does")
-	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection (0 to disable)")
+	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as europi-http clients --target does")
+	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection, `N` (0 to disable)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print notes and declared differences of passing scenarios")
+	addScriptFlags(cmd, &opts.Script, &opts.Example, "the conformance fixture in the in-process emulator")
 	return cmd
 }
 
@@ -192,6 +188,9 @@ func (o *ConformOptions) validate(pythonSet bool) error {
 	}
 	if (len(o.Profiles) > 0 || len(o.Without) > 0) && !o.runsEmulator() {
 		return errors.New("--profile and --without apply to the in-process emulator: add --emulator, or label a device with --target pico-w=URL")
+	}
+	if (o.Script != "" || o.Example != "") && !o.runsEmulator() {
+		return errors.New("--script and --example choose what the in-process emulator serves: add --emulator to run it beside --target or --firmware")
 	}
 	if o.List {
 		return nil

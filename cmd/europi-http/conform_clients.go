@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/europi-http/europi-http/conformance"
@@ -9,15 +10,11 @@ import (
 
 // clientsOptions returns the options of the clients report that --clients
 // runs against a conform target: the same scenarios (--scenarios, --run),
-// the same streams, and the target's address in place of the emulator the
-// clients command would start.
-func (o *ConformOptions) clientsOptions(t conformance.Target) (*ClientsOptions, error) {
-	names := o.ClientNames
-	if names == nil {
-		names = clients.Names
-	}
+// the same streams, the target's address in place of the emulator the
+// clients command would start, and the named clients.
+func (o *ConformOptions) clientsOptions(t conformance.Target, names []string) (*ClientsOptions, error) {
 	co := &ClientsOptions{Target: t.Addr, Clients: names, Run: o.Run, Scenarios: o.Scenarios,
-		Timeout: clients.DefaultTimeout, Verbose: o.Verbose, Ctx: o.Ctx, Out: o.Out, ErrOut: o.ErrOut}
+		Timeout: clients.DefaultTimeout, Verbose: o.Verbose, Out: o.Out, ErrOut: o.ErrOut}
 	if err := co.validate(); err != nil {
 		return nil, err
 	}
@@ -27,11 +24,11 @@ func (o *ConformOptions) clientsOptions(t conformance.Target) (*ClientsOptions, 
 // runConformClients prints the clients report for a target after its
 // suite's summary, by runClients itself. It returns why the report could
 // not be made, if it could not.
-func runConformClients(o *ConformOptions, t conformance.Target) error {
-	co, err := o.clientsOptions(t)
+func runConformClients(ctx context.Context, o *ConformOptions, t conformance.Target, names []string) error {
+	co, err := o.clientsOptions(t, names)
 	if err == nil {
 		fmt.Fprintf(o.Out, "\n== clients on %s\n", t.Name)
-		err = runClients(co)
+		err = runClients(ctx, co)
 	}
 	if err != nil {
 		return fmt.Errorf("clients report on %s: %w", t.Name, err)

@@ -16,19 +16,20 @@ func TestConformClientsOptions(t *testing.T) {
 	tests := []struct {
 		name    string
 		opts    ConformOptions
+		names   []string
 		want    ClientsOptions
 		wantErr string
 	}{
-		{"every client by default", ConformOptions{Run: "^get/", Scenarios: "dir", Verbose: true},
+		{"every client", ConformOptions{Run: "^get/", Scenarios: "dir", Verbose: true}, clients.Names,
 			ClientsOptions{Target: "127.0.0.1:9000", targetAddr: "127.0.0.1:9000", Clients: clients.Names, Run: "^get/", Scenarios: "dir",
 				Timeout: clients.DefaultTimeout, Verbose: true}, ""},
-		{"named clients", ConformOptions{ClientNames: []string{"go"}},
+		{"named clients", ConformOptions{}, []string{"go"},
 			ClientsOptions{Target: "127.0.0.1:9000", targetAddr: "127.0.0.1:9000", Clients: []string{"go"}, Timeout: clients.DefaultTimeout}, ""},
-		{"unknown client", ConformOptions{ClientNames: []string{"wget"}}, ClientsOptions{}, `unknown client "wget"`},
+		{"unknown client", ConformOptions{}, []string{"wget"}, ClientsOptions{}, `unknown client "wget"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.opts.clientsOptions(conformance.Target{Name: "device", Addr: "127.0.0.1:9000"})
+			got, err := tt.opts.clientsOptions(conformance.Target{Name: "device", Addr: "127.0.0.1:9000"}, tt.names)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
 				return
@@ -43,8 +44,8 @@ func TestRunConformClients(t *testing.T) {
 	addr := conformPeer(t)
 	var out bytes.Buffer
 	o := conformOpts(writeScenarios(t, map[string]string{"get/text.scenario": passing}), &out, addr)
-	o.Clients, o.ClientNames = true, []string{"go"}
-	require.NoError(t, runConform(o), out.String())
+	o.Clients = true
+	require.NoError(t, runConformWith(t.Context(), o, conformSeams{clients: []string{"go"}}), out.String())
 	text := out.String()
 	summary := strings.Index(text, "ok "+addr+": 1 scenarios")
 	table := strings.Index(text, "== clients on "+addr)
@@ -61,8 +62,8 @@ func TestRunConformClientsFailure(t *testing.T) {
 	addr := conformPeer(t)
 	var out bytes.Buffer
 	o := conformOpts(writeScenarios(t, map[string]string{"x/text.scenario": passing}), &out, addr)
-	o.Clients, o.ClientNames = true, []string{"go"}
-	err := runConform(o)
+	o.Clients = true
+	err := runConformWith(t.Context(), o, conformSeams{clients: []string{"go"}})
 	var ee *exitError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, 1, ee.code)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -24,7 +23,7 @@ func TestRunConformUnderAProfile(t *testing.T) {
 	o := conformOpts(dir, &out)
 	o.Profiles, o.JSON = []string{"host", "pico-w"}, filepath.Join(t.TempDir(), "r.json")
 	o.Retries = 3 // pico-w serves the odd request that arrives between accept and recv
-	require.NoError(t, runConform(o), out.String())
+	require.NoError(t, runConform(t.Context(), o), out.String())
 
 	assert.Regexp(t, `== emulator on 127\.0\.0\.1:\d+ \[emulator,cpython\]: 1 scenarios\n`, out.String())
 	assert.Regexp(t, `== emulator/pico-w on 127\.0\.0\.1:\d+ \[emulator,cpython,pico-w\]: 1 scenarios\n== device profile pico-w:`, out.String())
@@ -56,7 +55,7 @@ func TestRunConformUnderAProfile(t *testing.T) {
 	out.Reset()
 	o = conformOpts(dir, &out)
 	o.Profiles, o.Without = []string{"pico-w"}, []string{"accept-timeout-0"}
-	require.Error(t, runConform(o))
+	require.Error(t, runConform(t.Context(), o))
 	assert.Contains(t, out.String(), "== device profile pico-w without accept-timeout-0:")
 	assert.Contains(t, out.String(), "FAIL  get/text")
 }
@@ -70,7 +69,7 @@ func TestRunConformUpdateWritesOverrides(t *testing.T) {
 		var out bytes.Buffer
 		o := conformOpts(dir, &out)
 		o.Profiles, o.Update = []string{"pico-w"}, true
-		require.NoError(t, runConform(o), out.String())
+		require.NoError(t, runConform(t.Context(), o), out.String())
 		assert.Contains(t, out.String(), "robust/silent [expect when pico-w]\n  - end timeout\n  + end fin\n")
 		assert.Contains(t, out.String(), "robust/silent: write a difference and a rule line in its [... when pico-w] sections")
 
@@ -84,18 +83,9 @@ func TestRunConformUpdateWritesOverrides(t *testing.T) {
 		var out bytes.Buffer
 		o := conformOpts(dir, &out, "micropython,pico-w="+addr)
 		o.Update = true
-		require.NoError(t, runConform(o), out.String())
+		require.NoError(t, runConform(t.Context(), o), out.String())
 		data, err := os.ReadFile(filepath.Join(dir, "errors", "teapot.scenario"))
 		require.NoError(t, err)
 		assert.Equal(t, failing+"\n[expect when pico-w]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\n", string(data))
 	})
-}
-
-func TestRunConformProfileNeedsTheBuiltInEmulator(t *testing.T) {
-	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
-	var out bytes.Buffer
-	o := conformOpts(dir, &out)
-	o.Profiles = []string{"pico-w"}
-	o.StartEmulator = func(context.Context) (string, func(), error) { return "127.0.0.1:1", func() {}, nil }
-	assert.ErrorContains(t, runConform(o), "profile pico-w: a replaced emulator runs on the host profile only")
 }

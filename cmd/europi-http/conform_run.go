@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/clients"
 	"github.com/europi-http/europi-http/conformance/fixture"
 	"github.com/europi-http/europi-http/conformance/report"
 	"github.com/europi-http/europi-http/conformance/scenario"
@@ -68,29 +69,20 @@ func (o *ConformOptions) launchers() []launcher {
 	return out
 }
 
-// startEmulatorTarget starts the in-process emulator with the fixture under
-// a device profile: the built-in one, or StartEmulator's when set (which
-// runs on the host profile only).
+// startEmulatorTarget starts the in-process emulator under a device
+// profile, serving --script, --example or the fixture.
 func (o *ConformOptions) startEmulatorTarget(ctx context.Context, p *profile.Profile) (conformance.Target, func(), error) {
-	if o.StartEmulator == nil {
-		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}, Profile: p})
-		if err != nil {
-			return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
-		}
-		return t.Target, t.Stop, nil
-	}
-	if p.Name != profile.Host {
-		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: profile %s: a replaced emulator runs on the host profile only", p.Name)
-	}
-	addr, stop, err := o.StartEmulator(ctx)
+	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(), Profile: p})
 	if err != nil {
 		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
 	}
-	labels := o.EmulatorLabels
-	if labels == nil {
-		labels = []string{"emulator", "cpython"}
-	}
-	return conformance.Target{Name: "emulator", Addr: addr, Labels: labels, KeepsServing: true}, stop, nil
+	return t.Target, t.Stop, nil
+}
+
+// emulatorConfig is the emulator --script or --example asks for (the
+// fixture when neither is given), copying CPython's differences.
+func (o *ConformOptions) emulatorConfig() emulator.Config {
+	return emulator.Config{ScriptPath: o.Script, Example: o.Example, Runtime: server.CPython}
 }
 
 // upstreamStarter returns a launcher that starts upstream's http_server.py
@@ -112,11 +104,22 @@ func (o *ConformOptions) upstreamStarter(name, firmware, python string) func(con
 	}
 }
 
+// conformSeams are what a conform run takes from its surroundings besides
+// its flags, so tests can narrow them.
+type conformSeams struct {
+	// clients are the clients --clients runs.
+	clients []string
+}
+
 // runConform runs `europi-http conform` with parsed options.
-func runConform(o *ConformOptions) error {
-	ctx := o.Ctx
-	if ctx == nil {
-		ctx = context.Background()
+func runConform(ctx context.Context, o *ConformOptions) error {
+	return runConformWith(ctx, o, conformSeams{clients: clients.Names})
+}
+
+// runConformWith is runConform with its seams given.
+func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) error {
+	if err := checkScript(o.emulatorConfig(), o.runsEmulator()); err != nil {
+		return err
 	}
 	scenarios, err := o.loadScenarios()
 	if err != nil {
@@ -162,7 +165,7 @@ func runConform(o *ConformOptions) error {
 		text.Summary(t.Name, results)
 		if o.Clients && ctx.Err() == nil {
 			// While the target still runs: the emulator stops with it.
-			if err := runConformClients(o, t); err != nil {
+			if err := runConformClients(ctx, o, t, seams.clients); err != nil {
 				clientProblems = append(clientProblems, err.Error())
 				fmt.Fprintln(o.ErrOut, err)
 			}

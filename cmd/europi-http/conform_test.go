@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -83,11 +82,18 @@ func TestConformFlags(t *testing.T) {
 		{"target with path", []string{"--target", "http://127.0.0.1:8080/json"}, ConformOptions{}, "nothing after it"},
 		{"bad label", []string{"--target", "Pico W=http://127.0.0.1:8080"}, ConformOptions{}, "bad label"},
 		{"positional args", []string{"extra"}, ConformOptions{}, "unknown command"},
+		{"script", []string{"--script", "app.star"}, def(func(o *ConformOptions) { o.Script = "app.star" }), ""},
+		{"example", []string{"--example", "http_control", "--scenarios", "rec"},
+			def(func(o *ConformOptions) { o.Example, o.Scenarios = "http_control", "rec" }), ""},
+		{"example beside a target", []string{"--example", "status", "--target", "127.0.0.1:1", "--emulator"},
+			def(func(o *ConformOptions) { o.Example, o.Targets, o.Emulator = "status", []string{"127.0.0.1:1"}, true }), ""},
+		{"script and example", []string{"--script", "app.star", "--example", "status"}, ConformOptions{}, "[example script] were all set"},
+		{"example without the emulator", []string{"--example", "status", "--target", "127.0.0.1:1"}, ConformOptions{}, "--script and --example choose what the in-process emulator serves"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *ConformOptions
-			cmd := NewCmdConform(func(o *ConformOptions) error { got = o; return nil })
+			cmd := NewCmdConform(func(_ context.Context, o *ConformOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
@@ -99,7 +105,7 @@ func TestConformFlags(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			got.Ctx, got.Out, got.ErrOut, got.StartEmulator = nil, nil, nil, nil
+			got.Out, got.ErrOut = nil, nil
 			assert.Equal(t, tt.want, *got)
 		})
 	}
@@ -196,7 +202,7 @@ const (
 // conformOpts returns options for a run against addr over dir's scenarios.
 func conformOpts(dir string, out *bytes.Buffer, targets ...string) *ConformOptions {
 	return &ConformOptions{Targets: targets, Scenarios: dir, Pythons: []string{"python3"}, Timeout: time.Second,
-		Ctx: context.Background(), Out: out, ErrOut: out}
+		Out: out, ErrOut: out}
 }
 
 func TestRunConformAgainstATarget(t *testing.T) {
@@ -207,7 +213,7 @@ func TestRunConformAgainstATarget(t *testing.T) {
 	o.JSON = filepath.Join(t.TempDir(), "r.json")
 	o.JUnit = filepath.Join(t.TempDir(), "r.xml")
 
-	err := runConform(o)
+	err := runConform(t.Context(), o)
 	var ee *exitError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, 1, ee.code)
@@ -227,7 +233,7 @@ func TestRunConformAgainstATarget(t *testing.T) {
 	out.Reset()
 	o = conformOpts(dir, &out, addr)
 	o.Run = "^get/"
-	require.NoError(t, runConform(o))
+	require.NoError(t, runConform(t.Context(), o))
 	assert.NotContains(t, out.String(), "teapot")
 }
 
@@ -235,7 +241,7 @@ func TestRunConformMatrix(t *testing.T) {
 	a, b := conformPeer(t), conformPeer(t)
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
 	var out bytes.Buffer
-	require.NoError(t, runConform(conformOpts(dir, &out, a, "pico-w="+b)))
+	require.NoError(t, runConform(t.Context(), conformOpts(dir, &out, a, "pico-w="+b)))
 	assert.Contains(t, out.String(), "scenario  "+a)
 	assert.Contains(t, out.String(), "[pico-w]")
 }
@@ -244,7 +250,7 @@ func TestRunConformList(t *testing.T) {
 	var out bytes.Buffer
 	o := conformOpts("", &out)
 	o.List, o.Run = true, "^errors/teapot$"
-	require.NoError(t, runConform(o))
+	require.NoError(t, runConform(t.Context(), o))
 	assert.Regexp(t, `^errors/teapot +GET /teapot answers 418`, out.String())
 }
 
@@ -254,7 +260,7 @@ func TestRunConformUpdate(t *testing.T) {
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, addr)
 	o.Update = true
-	require.NoError(t, runConform(o), out.String())
+	require.NoError(t, runConform(t.Context(), o), out.String())
 	assert.Contains(t, out.String(), "errors/teapot [expect]\n  - status \"HTTP/1.0 418 I'm a teapot\\r\\n\"\n  + status \"HTTP/1.0 200 OK\\r\\n\"\n")
 	assert.Contains(t, out.String(), "updated 1 scenario file(s)")
 
@@ -264,37 +270,61 @@ func TestRunConformUpdate(t *testing.T) {
 
 	// The rewritten file now passes.
 	out.Reset()
-	require.NoError(t, runConform(conformOpts(dir, &out, addr)))
+	require.NoError(t, runConform(t.Context(), conformOpts(dir, &out, addr)))
 }
+
+// textApp answers every GET as the fixture answers GET /text.
+const textApp = `server = HttpServer()
+def get(request = None, connection = None):
+    server.send_response(connection, "plain text from EuroPi\n", content_type = MimeTypes.TEXT)
+server.get_handler(get)
+`
 
 func TestRunConformEmulatorTarget(t *testing.T) {
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
-	var out bytes.Buffer
-	require.NoError(t, runConform(conformOpts(dir, &out)), out.String())
-	assert.Regexp(t, `== emulator on 127\.0\.0\.1:\d+ \[emulator,cpython\]`, out.String())
-	assert.Contains(t, out.String(), "pass  get/text")
-
-	addr := conformPeer(t)
-	stopped := false
-	o := conformOpts(dir, &out)
-	o.StartEmulator = func(context.Context) (string, func(), error) { return addr, func() { stopped = true }, nil }
-	o.EmulatorLabels = []string{"emulator", "micropython"}
-	out.Reset()
-	require.NoError(t, runConform(o))
-	assert.True(t, stopped)
-	assert.Contains(t, out.String(), "== emulator on "+addr+" [emulator,micropython]")
-
-	o.StartEmulator = func(context.Context) (string, func(), error) { return "", nil, errors.New("no script") }
-	assert.ErrorContains(t, runConform(o), "starting the emulator: no script")
+	app := filepath.Join(writeScenarios(t, map[string]string{"app.star": textApp}), "app.star")
+	broken := filepath.Join(writeScenarios(t, map[string]string{"broken.star": "x = \n"}), "broken.star")
+	tests := []struct {
+		name            string
+		script, example string
+		wantOut         string
+		wantErr         string
+		wantCode        int
+	}{
+		{"the fixture", "", "", "pass  get/text", "", 0},
+		{"a script", app, "", "pass  get/text", "", 0},
+		{"an example without the route", "", "status", "FAIL  get/text", "1 scenario(s) failed", 1},
+		{"a script that does not load", broken, "", "", "--script " + broken + ": " + broken + ":1:", 2},
+		{"a missing script", filepath.Join(t.TempDir(), "none.star"), "", "", "no such file", 2},
+		{"an unknown example", "", "nope", "", `--example nope: no example called "nope"`, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o := conformOpts(dir, &out)
+			o.Script, o.Example = tt.script, tt.example
+			err := runConform(t.Context(), o)
+			if tt.wantErr == "" {
+				require.NoError(t, err, out.String())
+				assert.Regexp(t, `== emulator on 127\.0\.0\.1:\d+ \[emulator,cpython\]`, out.String())
+			} else {
+				var ee *exitError
+				require.ErrorAs(t, err, &ee)
+				assert.Equal(t, tt.wantCode, ee.code)
+				assert.Contains(t, err.Error(), tt.wantErr)
+			}
+			assert.Contains(t, out.String(), tt.wantOut)
+		})
+	}
 }
 
 func TestRunConformBadScenarios(t *testing.T) {
 	dir := writeScenarios(t, map[string]string{"x/bad.scenario": "[scenario]\nnope\n"})
 	var out bytes.Buffer
-	assert.ErrorContains(t, runConform(conformOpts(dir, &out, "127.0.0.1:1")), "x/bad.scenario:2")
+	assert.ErrorContains(t, runConform(t.Context(), conformOpts(dir, &out, "127.0.0.1:1")), "x/bad.scenario:2")
 
 	o := conformOpts(filepath.Join(dir, "missing"), &out, "127.0.0.1:1")
-	assert.ErrorContains(t, runConform(o), "scenarios folder")
+	assert.ErrorContains(t, runConform(t.Context(), o), "scenarios folder")
 }
 
 func TestRunConformUnreachableTargetFailsWithoutHanging(t *testing.T) {
@@ -306,7 +336,7 @@ func TestRunConformUnreachableTargetFailsWithoutHanging(t *testing.T) {
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, addr)
 	o.Retries = 1
-	err = runConform(o)
+	err = runConform(t.Context(), o)
 	require.Error(t, err)
 	assert.Contains(t, out.String(), "(1 retries: connection main refused)")
 }
@@ -316,7 +346,7 @@ func TestRunConformUpdateNeedsFiles(t *testing.T) {
 	o := conformOpts("", &out, "127.0.0.1:1")
 	o.Update = true
 	// The test runs in cmd/europi-http, where there is no testdata/scenarios.
-	assert.ErrorContains(t, runConform(o), "--update needs the scenario files on disk")
+	assert.ErrorContains(t, runConform(t.Context(), o), "--update needs the scenario files on disk")
 }
 
 func TestRunConformFirmware(t *testing.T) {
@@ -324,13 +354,13 @@ func TestRunConformFirmware(t *testing.T) {
 	var out bytes.Buffer
 	o := conformOpts("", &out)
 	o.Firmwares, o.Run = []string{fw}, "^(get/(text|json)|robust/connect-close)$"
-	require.NoError(t, runConform(o), out.String())
+	require.NoError(t, runConform(t.Context(), o), out.String())
 	assert.Contains(t, out.String(), "== upstream-python3 on 127.0.0.1:")
 	assert.Contains(t, out.String(), "ok upstream-python3: 3 scenarios: 3 passed")
 
 	o.Firmwares = []string{t.TempDir()}
 	out.Reset()
-	err := runConform(o)
+	err := runConform(t.Context(), o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not start")
 	assert.Contains(t, err.Error(), "is not a EuroPi checkout")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -20,7 +21,7 @@ type ProfilesOptions struct {
 
 // NewCmdProfiles builds `europi-http profiles`. runF replaces the real run
 // in tests; nil means runProfiles.
-func NewCmdProfiles(runF func(*ProfilesOptions) error) *cobra.Command {
+func NewCmdProfiles(runF func(context.Context, *ProfilesOptions) error) *cobra.Command {
 	opts := &ProfilesOptions{}
 	return &cobra.Command{
 		Use:   "profiles [NAME]",
@@ -41,14 +42,14 @@ each. serve --profile NAME makes the emulator's connections behave like that dev
 				opts.Name = args[0]
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runProfiles(opts)
+			return runProfiles(cmd.Context(), opts)
 		},
 	}
 }
 
-func runProfiles(opts *ProfilesOptions) error {
+func runProfiles(_ context.Context, opts *ProfilesOptions) error {
 	profiles := profile.All()
 	if opts.Name != "" {
 		p, err := profile.Lookup(opts.Name)

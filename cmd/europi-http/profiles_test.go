@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestProfilesArgs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *ProfilesOptions
-			cmd := NewCmdProfiles(func(o *ProfilesOptions) error { got = o; return nil })
+			cmd := NewCmdProfiles(func(_ context.Context, o *ProfilesOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
@@ -59,7 +60,7 @@ func TestRunProfiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			tt.opts.Out = &out
-			require.NoError(t, runProfiles(&tt.opts))
+			require.NoError(t, runProfiles(t.Context(), &tt.opts))
 			for _, s := range tt.want {
 				assert.Contains(t, out.String(), s)
 			}
@@ -72,7 +73,7 @@ func TestRunProfiles(t *testing.T) {
 
 func TestRunProfilesListsEveryRuleOnce(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, runProfiles(&ProfilesOptions{Out: &out}))
+	require.NoError(t, runProfiles(t.Context(), &ProfilesOptions{Out: &out}))
 	for _, p := range profile.All() {
 		for _, r := range p.Rules {
 			assert.Contains(t, out.String(), "  "+r.Name+" ")

@@ -12,6 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/europi-http/europi-http/conformance/recorder"
+	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/dashboard"
+	"github.com/europi-http/europi-http/internal/emutarget"
+	"github.com/europi-http/europi-http/server"
 )
 
 // defaultRecordListen is where record listens unless told: loopback, as
@@ -22,8 +26,15 @@ const defaultRecordListen = "127.0.0.1:9000"
 // command gets from its surroundings.
 type RecordOptions struct {
 	// Upstream is the server to relay to, HOST:PORT or http://HOST:PORT;
-	// "" starts the in-process emulator with the conformance fixture.
+	// "" starts the in-process emulator.
 	Upstream string
+	// Script and Example name what the in-process emulator serves instead
+	// of the conformance fixture (--script, --example).
+	Script  string
+	Example string
+	// Sets are --set values, NAME=VALUE: the in-process emulator's panel
+	// inputs.
+	Sets []string
 	// Listen is the relay's address.
 	Listen string
 	// Dir is the folder scenarios are written to (--out).
@@ -39,20 +50,15 @@ type RecordOptions struct {
 
 	// upstreamAddr is Upstream parsed into HOST:PORT.
 	upstreamAddr string
-	// Listener, when set, is used instead of listening on Listen (tests).
-	Listener net.Listener
-	// Ready, when set, is called with the relay's address once it listens.
-	Ready func(addr string)
 
-	// Ctx is the command's context; Out and ErrOut its streams.
-	Ctx    context.Context
+	// Out and ErrOut are the command's streams.
 	Out    io.Writer
 	ErrOut io.Writer
 }
 
 // NewCmdRecord builds `europi-http record`. runF replaces the real run in
 // tests; nil means runRecord.
-func NewCmdRecord(runF func(*RecordOptions) error) *cobra.Command {
+func NewCmdRecord(runF func(context.Context, *RecordOptions) error) *cobra.Command {
 	opts := &RecordOptions{}
 	cmd := &cobra.Command{
 		Use:   "record",
@@ -69,31 +75,42 @@ values for text/json, by structure for error pages) and how the connection ended
 are named from the connection's number, method and path, written whole or not at all,
 and never replace a file unless --force. A line per connection says what was recorded.
 
-Without --upstream the relay leads to the in-process emulator serving the conformance
-fixture. Replay a recording on any target with conform --scenarios DIR.`,
+Without --upstream the relay leads to the in-process emulator, serving the conformance
+fixture or the --script or --example you name, with the panel inputs --set gives; each
+scenario then records those inputs in an [inputs] section. Replay a recording on any
+target with conform --scenarios DIR, and one of your script with the same --script or
+--example, which applies the recorded inputs before each scenario.`,
 		Example: `  europi-http record --upstream 192.168.4.1:80 --out rec
   curl -sS --raw http://127.0.0.1:9000/json      # through the relay
-  europi-http conform --scenarios rec            # replay on the emulator`,
+  europi-http conform --scenarios rec            # replay on the emulator
+  europi-http record --example http_control --set k1=40 --set b1=1 --out rec
+  europi-http conform --scenarios rec --example http_control`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Ctx, opts.Out, opts.ErrOut = cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(); err != nil {
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runRecord(opts)
+			return runRecord(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Upstream, "upstream", "", "the device or server to relay to, HOST:PORT (default: the in-process emulator with the fixture)")
-	f.StringVar(&opts.Listen, "listen", defaultRecordListen, "the relay's address")
-	f.StringVar(&opts.Dir, "out", "", "folder to write the scenarios to (required)")
+	f.StringVar(&opts.Upstream, "upstream", "", "the device or server to relay to, `HOST:PORT` (default: the in-process emulator)")
+	addScriptFlags(cmd, &opts.Script, &opts.Example, "the conformance fixture in the in-process emulator")
+	f.StringArrayVar(&opts.Sets, "set", nil, "set an input of the in-process emulator, `NAME=VALUE` (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1), as serve --set does; repeatable")
+	f.StringVar(&opts.Listen, "listen", defaultRecordListen, "the relay's address, `HOST:PORT`")
+	f.StringVar(&opts.Dir, "out", "", "folder `DIR` to write the scenarios to (required)")
 	f.BoolVar(&opts.Force, "force", false, "replace files of the same name, numbering from 1, instead of adding after them")
-	f.Int64Var(&opts.MaxBytes, "max-bytes", recorder.DefaultMaxBytes, "bytes one connection may carry, both directions together; a connection over it is reset and not recorded")
+	f.Int64Var(&opts.MaxBytes, "max-bytes", recorder.DefaultMaxBytes, "`BYTES` one connection may carry, both directions together; a connection over it is reset and not recorded")
 	f.DurationVar(&opts.Idle, "idle", recorder.DefaultIdle, "close a connection that stays silent both ways this long")
 	f.DurationVar(&opts.Gap, "gap", recorder.DefaultGap, "client reads closer than this are one send, not two segments")
+	// A device runs its own script and has its own panel.
+	cmd.MarkFlagsMutuallyExclusive("upstream", "script")
+	cmd.MarkFlagsMutuallyExclusive("upstream", "example")
+	cmd.MarkFlagsMutuallyExclusive("upstream", "set")
 	return cmd
 }
 
@@ -110,6 +127,13 @@ func (o *RecordOptions) validate() error {
 	}
 	if o.Gap < 0 {
 		return fmt.Errorf("--gap %s: must not be negative", o.Gap)
+	}
+	sets, err := parseSets(o.Sets)
+	if err != nil {
+		return err
+	}
+	if err := dashboard.SetInputs(emulator.NewIO(), sets); err != nil {
+		return fmt.Errorf("--set: %w", err)
 	}
 	if _, _, err := net.SplitHostPort(o.Listen); err != nil {
 		return fmt.Errorf("--listen %q: %w", o.Listen, err)
@@ -129,11 +153,28 @@ func (o *RecordOptions) validate() error {
 
 // runRecord runs `europi-http record` with parsed options until its
 // context ends.
-func runRecord(o *RecordOptions) error {
-	ctx := o.Ctx
-	if ctx == nil {
-		ctx = context.Background()
+func runRecord(ctx context.Context, o *RecordOptions) error {
+	if err := checkScript(o.emulatorConfig(nil), o.Upstream == ""); err != nil {
+		return err
 	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", o.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen: %w", err)
+	}
+	return recordOn(ctx, o, ln)
+}
+
+// emulatorConfig is the in-process emulator --script or --example asks
+// for (the fixture when neither is given) driving panel, copying
+// CPython's differences.
+func (o *RecordOptions) emulatorConfig(panel *emulator.IO) emulator.Config {
+	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: panel, Runtime: server.CPython}
+}
+
+// recordOn relays the clients ln accepts until ctx ends, and owns ln.
+func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
+	defer ln.Close()
 	store, err := recorder.OpenStore(o.Dir, o.Force)
 	if err != nil {
 		return err
@@ -146,22 +187,23 @@ func runRecord(o *RecordOptions) error {
 
 	upstream := o.upstreamAddr
 	if upstream == "" {
-		t, stop, err := fixtureEmulator(ctx)
+		sets, err := parseSets(o.Sets)
+		if err != nil {
+			return err
+		}
+		panel := emulator.NewIO()
+		if err := dashboard.SetInputs(panel, sets); err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("--set: %w", err)}
+		}
+		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(panel)})
 		if err != nil {
 			return fmt.Errorf("starting the emulator: %w", err)
 		}
-		defer stop()
+		defer t.Stop()
 		upstream = t.Addr
-		fmt.Fprintf(o.Out, "upstream: the emulator with the conformance fixture on %s\n", upstream)
+		fmt.Fprintf(o.Out, "upstream: the emulator with %s on %s\n", scriptLabel(o.Script, o.Example, "the conformance fixture"), upstream)
 	}
 
-	ln := o.Listener
-	if ln == nil {
-		var lc net.ListenConfig
-		if ln, err = lc.Listen(ctx, "tcp", o.Listen); err != nil {
-			return fmt.Errorf("--listen: %w", err)
-		}
-	}
 	warnIfExposed(o.ErrOut, "the relay is listening", ln.Addr().String())
 	fmt.Fprintf(o.Out, "recording %s -> %s into %s (from #%04d); Ctrl-C stops\n", ln.Addr(), upstream, store.Dir(), first)
 
@@ -182,9 +224,6 @@ func runRecord(o *RecordOptions) error {
 				written++
 			}
 		}}
-	if o.Ready != nil {
-		o.Ready(ln.Addr().String())
-	}
 	err = relay.Serve(ctx, ln)
 	fmt.Fprintf(o.Out, "%d connection(s), %d scenario file(s) in %s\n", recorded, written, store.Dir())
 	return err

@@ -53,11 +53,19 @@ func TestRecordFlags(t *testing.T) {
 		{"upstream with a path", []string{"--out", "rec", "--upstream", "http://10.0.0.5/x"}, RecordOptions{}, "nothing after it"},
 		{"upstream with labels", []string{"--out", "rec", "--upstream", "pico-w=10.0.0.5:80"}, RecordOptions{}, "takes no labels"},
 		{"positional args", []string{"--out", "rec", "extra"}, RecordOptions{}, "unknown command"},
+		{"an example with inputs", []string{"--out", "rec", "--example", "http_control", "--set", "k1=40", "--set", "b1=1"},
+			def(func(o *RecordOptions) { o.Example, o.Sets = "http_control", []string{"k1=40", "b1=1"} }), ""},
+		{"a script", []string{"--out", "rec", "--script", "app.star"}, def(func(o *RecordOptions) { o.Script = "app.star" }), ""},
+		{"script and example", []string{"--out", "rec", "--script", "app.star", "--example", "status"}, RecordOptions{}, "[example script] were all set"},
+		{"a device runs its own script", []string{"--out", "rec", "--upstream", "10.0.0.5:80", "--example", "status"}, RecordOptions{}, "[example upstream] were all set"},
+		{"a device has its own panel", []string{"--out", "rec", "--upstream", "10.0.0.5:80", "--set", "k1=1"}, RecordOptions{}, "[set upstream] were all set"},
+		{"bad set", []string{"--out", "rec", "--set", "k1"}, RecordOptions{}, `--set "k1": want NAME=VALUE`},
+		{"set out of range", []string{"--out", "rec", "--set", "k1=140"}, RecordOptions{}, "--set: input k1: 140 is outside 0..100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *RecordOptions
-			cmd := NewCmdRecord(func(o *RecordOptions) error { got = o; return nil })
+			cmd := NewCmdRecord(func(_ context.Context, o *RecordOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
@@ -69,7 +77,7 @@ func TestRecordFlags(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			got.Ctx, got.Out, got.ErrOut = nil, nil, nil
+			got.Out, got.ErrOut = nil, nil
 			assert.Equal(t, tt.want, *got)
 		})
 	}
@@ -101,7 +109,7 @@ type recording struct {
 	stop func() error
 }
 
-// startRecord runs runRecord into dir, relaying to upstream ("" for the
+// startRecord runs recordOn into dir, relaying to upstream ("" for the
 // built-in emulator), until stop.
 func startRecord(t *testing.T, dir, upstream string) *recording {
 	t.Helper()
@@ -110,9 +118,9 @@ func startRecord(t *testing.T, dir, upstream string) *recording {
 	out := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	o := &RecordOptions{Upstream: upstream, upstreamAddr: upstream, Dir: dir, MaxBytes: recorder.DefaultMaxBytes,
-		Idle: 2 * time.Second, Gap: recorder.DefaultGap, Listener: ln, Ctx: ctx, Out: out, ErrOut: out}
+		Idle: 2 * time.Second, Gap: recorder.DefaultGap, Out: out, ErrOut: out}
 	done := make(chan error, 1)
-	go func() { done <- runRecord(o) }()
+	go func() { done <- recordOn(ctx, o, ln) }()
 	var once sync.Once
 	var runErr error
 	stop := func() error {
@@ -226,7 +234,7 @@ func TestRecordOnTheEmulatorReplaysWithoutDifferences(t *testing.T) {
 	// Replay on a fresh emulator, as `conform --scenarios DIR` does.
 	var replay bytes.Buffer
 	o := conformOpts(dir, &replay)
-	require.NoError(t, runConform(o), replay.String())
+	require.NoError(t, runConform(t.Context(), o), replay.String())
 	assert.Contains(t, replay.String(), "9 scenarios: 9 passed, 0 expected differences, 0 failed")
 }
 
@@ -242,7 +250,7 @@ func TestRecordedReplayThatDiffersSaysWhere(t *testing.T) {
 	require.NoError(t, rec.stop())
 
 	var replay bytes.Buffer
-	err := runConform(conformOpts(dir, &replay))
+	err := runConform(t.Context(), conformOpts(dir, &replay))
 	require.Error(t, err)
 	assert.Contains(t, replay.String(), "FAIL  0001-get-text")
 	assert.Contains(t, replay.String(), "first difference at offset 22")
@@ -325,7 +333,7 @@ func TestRecordInterruptedLeavesWholeFiles(t *testing.T) {
 func TestRecordBadOutFolder(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
-	err := runRecord(&RecordOptions{Dir: file, upstreamAddr: "127.0.0.1:1", Ctx: context.Background(),
+	err := runRecord(t.Context(), &RecordOptions{Dir: file, upstreamAddr: "127.0.0.1:1", Listen: "127.0.0.1:0",
 		Out: io.Discard, ErrOut: io.Discard})
 	assert.ErrorContains(t, err, "output folder")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -17,7 +18,7 @@ type ScriptsOptions struct {
 
 // NewCmdScripts builds `europi-http scripts`. runF replaces the real run in
 // tests; nil means runScripts.
-func NewCmdScripts(runF func(*ScriptsOptions) error) *cobra.Command {
+func NewCmdScripts(runF func(context.Context, *ScriptsOptions) error) *cobra.Command {
 	opts := &ScriptsOptions{}
 	return &cobra.Command{
 		Use:     "scripts",
@@ -27,14 +28,14 @@ func NewCmdScripts(runF func(*ScriptsOptions) error) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runScripts(opts)
+			return runScripts(cmd.Context(), opts)
 		},
 	}
 }
 
-func runScripts(opts *ScriptsOptions) error {
+func runScripts(_ context.Context, opts *ScriptsOptions) error {
 	w := tabwriter.NewWriter(opts.Out, 0, 4, 2, ' ', 0)
 	for _, ex := range emulator.Examples() {
 		fmt.Fprintf(w, "%s\t%s\n", ex.Name, ex.Description)

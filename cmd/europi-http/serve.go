@@ -65,12 +65,6 @@ The device port never serves dashboard traffic.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if opts.Script != "" && opts.Example != "" {
-				return errors.New("--script and --example are mutually exclusive")
-			}
-			if opts.NoDashboard && cmd.Flags().Changed("dashboard") {
-				return errors.New("--dashboard and --no-dashboard are mutually exclusive")
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -78,20 +72,20 @@ The device port never serves dashboard traffic.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Listen, "listen", defaultListen, "address to listen on (host:port); use 0.0.0.0:PORT to expose it to your network")
-	f.StringVar(&opts.Script, "script", "", "Starlark handler script to run instead of the embedded default")
-	f.StringVar(&opts.Example, "example", "", "embedded example to run (see `europi-http scripts`)")
+	f.StringVar(&opts.Listen, "listen", defaultListen, "`ADDR` to listen on, HOST:PORT; use 0.0.0.0:PORT to expose it to your network")
+	addScriptFlags(cmd, &opts.Script, &opts.Example, "the embedded http_control app")
 	f.BoolVar(&opts.Watch, "watch", false, "reload --script when it changes on disk, keeping I/O state")
-	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, NAME=VALUE (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable; the dashboard's API sets them the same way")
-	f.StringVar(&opts.Runtime, "runtime", "cpython", "whose differences to copy: cpython (byte-exact with upstream under python3) or micropython (the device's)")
+	f.StringArrayVar(&opts.Sets, "set", nil, "set an input at start, `NAME=VALUE` (k1, k2 in percent; ain in volts; din, b1, b2 as 0/1); repeatable; the dashboard's API sets them the same way")
+	f.StringVar(&opts.Runtime, "runtime", "cpython", "whose differences to copy, `RUNTIME`: cpython (byte-exact with upstream under python3) or micropython (the device's)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "do not log a line per request (warnings are still logged)")
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
-	f.StringVar(&opts.Profile, "profile", profile.Host, "device whose TCP behaviour to copy: host, pico-w or pico-w-patched (see `europi-http profiles`)")
-	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, RULE[,RULE] (see `europi-http profiles`)")
-	f.Uint64Var(&opts.MemoryLimit, "memory-limit", 0, "bytes a script may grow the heap by during a load or handler call before it gets a MemoryError (0: the emulator's default, 64 MiB)")
-	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution steps allowed per handler call (0: the emulator's default)")
-	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "address of the dashboard and its /api/ (host:port), a port of its own; use 0.0.0.0:PORT to expose it")
+	f.StringVar(&opts.Profile, "profile", profile.Host, "device profile `NAME` whose TCP behaviour to copy: host, pico-w or pico-w-patched (see europi-http profiles)")
+	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
+	f.Uint64Var(&opts.MemoryLimit, "memory-limit", 0, "`BYTES` a script may grow the heap by during a load or handler call before it gets a MemoryError (0: the emulator's default, 64 MiB)")
+	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution `STEPS` allowed per handler call (0: the emulator's default)")
+	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "`ADDR` of the dashboard and its /api/, HOST:PORT, a port of its own; use 0.0.0.0:PORT to expose it")
 	f.BoolVar(&opts.NoDashboard, "no-dashboard", false, "do not start the dashboard")
+	cmd.MarkFlagsMutuallyExclusive("dashboard", "no-dashboard")
 	return cmd
 }
 
@@ -177,7 +171,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	ln = prof.Wrap(ln, func(e profile.Event) {
 		fmt.Fprintln(opts.ErrOut, e.Time.Format(time.TimeOnly+".000"), e.String())
 	})
-	fmt.Fprintf(opts.Out, "europi-http: serving %s on http://%s/ (Ctrl-C to stop)\n", scriptName(opts), ln.Addr())
+	fmt.Fprintf(opts.Out, "europi-http: serving %s on http://%s/ (Ctrl-C to stop)\n", scriptLabel(opts.Script, opts.Example, "the embedded http_control app"), ln.Addr())
 	if prof.Name != profile.Host {
 		fmt.Fprintf(opts.Out, "europi-http: device profile %s (see `europi-http profiles`)\n", prof.Label())
 	}
@@ -258,17 +252,6 @@ func logField(s string) string {
 		}
 	}
 	return s
-}
-
-// scriptName names what serve runs, for its start-up line.
-func scriptName(opts *ServeOptions) string {
-	switch {
-	case opts.Script != "":
-		return opts.Script
-	case opts.Example != "":
-		return "example " + opts.Example
-	}
-	return "the embedded http_control app"
 }
 
 // lookupProfile resolves --profile and --without.

@@ -37,8 +37,8 @@ func TestServeFlags(t *testing.T) {
 				Runtime: "micropython", StrictDevice: true, Quiet: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}, Dashboard: "127.0.0.1:9001"}, ""},
 		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
 		{"no dashboard", []string{"--no-dashboard"}, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081", NoDashboard: true}, ""},
-		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "--dashboard and --no-dashboard are mutually exclusive"},
-		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "mutually exclusive"},
+		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "[dashboard no-dashboard] were all set"},
+		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "[example script] were all set"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -18,7 +19,7 @@ type VersionOptions struct {
 
 // NewCmdVersion builds `europi-http version`. runF replaces the real run in
 // tests; nil means runVersion.
-func NewCmdVersion(runF func(*VersionOptions) error) *cobra.Command {
+func NewCmdVersion(runF func(context.Context, *VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{}
 	return &cobra.Command{
 		Use:     "version",
@@ -28,14 +29,14 @@ func NewCmdVersion(runF func(*VersionOptions) error) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runVersion(opts)
+			return runVersion(cmd.Context(), opts)
 		},
 	}
 }
 
-func runVersion(opts *VersionOptions) error {
+func runVersion(_ context.Context, opts *VersionOptions) error {
 	_, err := fmt.Fprintf(opts.Out, "europi-http %s\n", buildVersion())
 	return err
 }
