@@ -13,7 +13,7 @@ import (
 	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
-// Sentences of upstream-behaviour.md that recorded scenarios cite, each
+// Sentences of docs/behaviour.md that recorded scenarios cite, each
 // chosen by what the recording shows.
 const (
 	ruleEOF      = "No Content-Length. The server closes the connection after every response (the body ends at EOF)."

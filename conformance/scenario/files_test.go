@@ -4,9 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/europi-http/europi-http/internal/upstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -62,36 +64,59 @@ func TestScenarioFilesCoverTheIssue(t *testing.T) {
 // document whatever the line breaks.
 func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func TestScenarioRulesQuoteTheirDocuments(t *testing.T) {
-	all, err := Default()
-	require.NoError(t, err)
-	docs := map[string]string{}
-	for src, rel := range RuleSources {
-		data, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(rel)))
-		if err != nil {
-			// The shared documents live beside the repository, not in it.
-			t.Logf("not checking rules that cite %s: %v", src, err)
-			continue
-		}
-		docs[src] = normSpace(string(data))
-	}
-	require.Contains(t, docs, "routes", "ROUTES.md is in the repository and must be readable")
-	check := func(id string, r Rule) {
-		doc, ok := docs[r.Source]
-		if !ok {
-			return
-		}
-		assert.Contains(t, doc, normSpace(r.Text), "%s: rule %s is not a quote of its document", id, r.Source)
-	}
+// docstringField is a Sphinx field of a docstring, ":param headers:" or
+// ":raises NotImplementedError:", which upstream's API documentation
+// renders as "headers – " and "NotImplementedError – ".
+var docstringField = regexp.MustCompile(`:(?:param|raises|type|returns?)\s+([^:\s]+):\s*`)
+
+// citation is one rule line of a scenario.
+type citation struct {
+	id   string
+	rule Rule
+}
+
+// citations returns every rule line of the scenarios by the source it cites.
+func citations(all []*Scenario) map[string][]citation {
+	out := map[string][]citation{}
 	for _, s := range all {
 		for _, r := range s.Rules {
-			check(s.ID, r)
+			out[r.Source] = append(out[r.Source], citation{s.ID, r})
 		}
 		for _, sec := range s.Sections {
 			for _, r := range sec.Rules {
-				check(s.ID, r)
+				out[r.Source] = append(out[r.Source], citation{s.ID, r})
 			}
 		}
+	}
+	return out
+}
+
+// TestScenarioRulesQuoteTheirDocuments checks that every rule line quotes
+// its document verbatim, white space aside. The repository's own documents
+// (docs/behaviour.md, ROUTES.md) must be there; upstream's file is read
+// from the EuroPi checkout in $EUROPI_FIRMWARE, and its part skips without
+// one.
+func TestScenarioRulesQuoteTheirDocuments(t *testing.T) {
+	all, err := Default()
+	require.NoError(t, err)
+	cited := citations(all)
+	for name, src := range RuleSources {
+		t.Run(name, func(t *testing.T) {
+			root := repoRoot
+			if src.Upstream {
+				root = upstream.FirmwareFromEnv(t)
+			}
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(src.Path)))
+			require.NoError(t, err, "scenarios cite %s, so it must be readable", src.Path)
+			doc := normSpace(string(data))
+			if src.Upstream {
+				doc = docstringField.ReplaceAllString(doc, "$1 – ")
+			}
+			for _, c := range cited[name] {
+				assert.Contains(t, doc, normSpace(c.rule.Text), "%s%s:%d: rule %s is not a quote of %s",
+					c.id, FileExt, c.rule.Line, name, src.Path)
+			}
+		})
 	}
 }
 

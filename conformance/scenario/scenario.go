@@ -53,12 +53,23 @@ type Rule struct {
 	Line int
 }
 
+// RuleSource is a document that rule lines may cite.
+type RuleSource struct {
+	// Path is the document's path with forward slashes: relative to the
+	// repository root, or to a EuroPi checkout when Upstream is set.
+	Path string
+	// Upstream is set for upstream's own text, which the repository does
+	// not hold: a rule quotes it as upstream's API documentation renders
+	// the file's docstrings.
+	Upstream bool
+}
+
 // RuleSources maps the names a rule may cite to the documents they stand
-// for, relative to the repository root.
-var RuleSources = map[string]string{
-	"behaviour": "../shared/upstream-behaviour.md",
-	"api":       "../shared/seed/http_server-api.txt",
-	"routes":    "conformance/fixture/ROUTES.md",
+// for.
+var RuleSources = map[string]RuleSource{
+	"behaviour": {Path: "docs/behaviour.md"},
+	"routes":    {Path: "conformance/fixture/ROUTES.md"},
+	"api":       {Path: "software/firmware/experimental/http_server.py", Upstream: true},
 }
 
 // StepKind is what a step does.
