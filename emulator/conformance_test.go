@@ -9,7 +9,7 @@ import (
 	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // TestConformanceSuite runs the shared conformance suite, every embedded
@@ -17,7 +17,7 @@ import (
 // CPython's differences, escapes reported.
 func TestConformanceSuite(t *testing.T) {
 	conformancetest.Run(t, func(t *testing.T) conformance.Target {
-		target, err := emutarget.Start(t.Context(), emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}})
+		target, err := emutarget.Start(t.Context(), emutarget.Config{Emulator: emulator.Config{Runtime: pyrt.CPython}})
 		require.NoError(t, err)
 		t.Cleanup(target.Stop)
 		return target.Target

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 	"go.starlark.net/starlark"
 )
@@ -51,7 +52,7 @@ type Config struct {
 	IO *IO
 	// Runtime selects the runtime whose json.dumps, error texts and
 	// request decoding the emulator copies.
-	Runtime server.Runtime
+	Runtime pyrt.Runtime
 	// Logger receives the server's warnings, handler backtraces, print()
 	// output and reload notices; nil discards them.
 	Logger *log.Logger

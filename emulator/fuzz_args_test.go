@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
@@ -71,7 +71,7 @@ func (s *argsSource) builtin() *starlark.Builtin {
 }
 
 // startArgsEmulator serves argsScript under rt until f ends.
-func startArgsEmulator(f *testing.F, rt server.Runtime, logs *servedLogs) (addr string, args *argsSource) {
+func startArgsEmulator(f *testing.F, rt pyrt.Runtime, logs *servedLogs) (addr string, args *argsSource) {
 	script := writeFuzzFolder(f)
 	require.NoError(f, os.WriteFile(script, []byte(argsScript), 0o644))
 	em, err := New(Config{ScriptPath: script, Runtime: rt, StepLimit: fuzzStepLimit, MemoryLimit: fuzzMemoryLimit, Configure: configureFuzz(logs)})
@@ -103,7 +103,7 @@ func FuzzHandlerArgs(f *testing.F) {
 	var logs [2]*servedLogs
 	var addrs [2]string
 	var args [2]*argsSource
-	for i, rt := range []server.Runtime{server.CPython, server.MicroPython} {
+	for i, rt := range []pyrt.Runtime{pyrt.CPython, pyrt.MicroPython} {
 		logs[i] = newServedLogs()
 		addrs[i], args[i] = startArgsEmulator(f, rt, logs[i])
 	}

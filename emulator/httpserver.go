@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 	"go.starlark.net/starlark"
 )
@@ -281,9 +282,9 @@ func checkRequests(_ *starlark.Thread, _ *serverValue, fn string, _ starlark.Tup
 
 // threadRuntime is the runtime whose json.dumps and str() the thread's
 // script copies.
-func threadRuntime(thread *starlark.Thread) server.Runtime {
+func threadRuntime(thread *starlark.Thread) pyrt.Runtime {
 	if e, err := threadEnv(thread); err == nil {
 		return e.runtime
 	}
-	return server.CPython
+	return pyrt.CPython
 }

@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 
-	"github.com/europi-http/europi-http/server"
 	starlarkjson "go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -60,35 +58,24 @@ func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return starlark.String(s), nil
 }
 
-// errMicroPythonJSON is MicroPython's only json.loads error.
-var errMicroPythonJSON = errors.New("syntax error in JSON")
-
 func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var s starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &s); err != nil {
 		return nil, err
 	}
-	var text string
+	rt := threadRuntime(thread)
+	var v any
+	var err error
 	switch x := s.(type) {
 	case starlark.String:
-		text = string(x)
+		v, err = rt.LoadJSON(string(x))
 	case starlark.Bytes:
-		// Python decodes bytes first; a UTF-8 byte-order mark is allowed
-		// there, unlike in a str.
-		text = string(x)
-		if len(text) >= 3 && text[:3] == "\xef\xbb\xbf" {
-			text = text[3:]
-		}
+		v, err = rt.LoadJSONBytes([]byte(x))
 	default:
 		return nil, fmt.Errorf("the JSON object must be str, bytes or bytearray, not %s", pyTypeName(s))
 	}
-	rt := threadRuntime(thread)
-	v, err := pyLoads(text, rt == server.MicroPython)
 	if err != nil {
-		if rt == server.MicroPython {
-			return nil, errMicroPythonJSON
-		}
 		return nil, err
 	}
-	return v, nil
+	return fromJSONValue(v), nil
 }

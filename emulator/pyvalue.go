@@ -3,10 +3,10 @@ package emulator
 import (
 	"errors"
 	"fmt"
-	"math"
+	"math/big"
 	"strconv"
 
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 	"go.starlark.net/starlark"
 )
 
@@ -35,36 +35,51 @@ func pyTypeName(v starlark.Value) string {
 // messages. Strings are used as they are and floats as Python's repr; the
 // rest uses Starlark's form, which matches Python's for ints, bools and
 // None.
-func pyStr(v starlark.Value, rt server.Runtime) string {
+func pyStr(v starlark.Value, rt pyrt.Runtime) string {
 	switch x := v.(type) {
 	case starlark.String:
 		return string(x)
 	case starlark.Float:
-		return pyFloatStr(float64(x), rt)
+		return rt.FloatStr(float64(x))
 	}
 	return v.String()
-}
-
-// pyFloatStr is str(f) in Python: repr, with nan and inf spelt Python's
-// way rather than JSON's.
-func pyFloatStr(f float64, rt server.Runtime) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	s, _ := rt.DumpJSON(f)
-	return s
 }
 
 // maxJSONDepth bounds nesting when converting, as Python's recursion limit
 // does for json.dumps.
 const maxJSONDepth = 1000
 
-// toJSONValue converts a Starlark value to the values server.Runtime.DumpJSON
+// fromJSONValue converts what pyrt.Runtime.LoadJSON returns to Starlark
+// values: objects become dicts in document order, arrays lists.
+func fromJSONValue(v any) starlark.Value {
+	switch x := v.(type) {
+	case bool:
+		return starlark.Bool(x)
+	case int64:
+		return starlark.MakeInt64(x)
+	case *big.Int:
+		return starlark.MakeBigInt(x)
+	case float64:
+		return starlark.Float(x)
+	case string:
+		return starlark.String(x)
+	case []any:
+		items := make([]starlark.Value, len(x))
+		for i, e := range x {
+			items[i] = fromJSONValue(e)
+		}
+		return starlark.NewList(items)
+	case pyrt.JSONObject:
+		dict := starlark.NewDict(len(x))
+		for _, m := range x {
+			_ = dict.SetKey(starlark.String(m.Key), fromJSONValue(m.Value))
+		}
+		return dict
+	}
+	return starlark.None
+}
+
+// toJSONValue converts a Starlark value to the values pyrt.Runtime.DumpJSON
 // writes the way Python's json.dumps would: dicts keep insertion order,
 // ints of any size stay exact, floats are float64, lists and tuples are
 // arrays. It fails with Python's messages for values json.dumps rejects,
@@ -85,7 +100,7 @@ func toJSONValue(thread *starlark.Thread, v starlark.Value) (any, error) {
 const jsonNodeCost = 24
 
 type jsonConverter struct {
-	rt server.Runtime
+	rt pyrt.Runtime
 	// path holds the lists and dicts being converted, for cycle
 	// detection. Only they can close a cycle, and only they compare by
 	// identity: == on two tuples panics, a starlark.Tuple being a slice.
@@ -145,7 +160,7 @@ func (c *jsonConverter) container(v starlark.Value) (any, error) {
 
 	if m, ok := v.(starlark.IterableMapping); ok {
 		items := m.Items()
-		obj := make(server.JSONObject, 0, len(items))
+		obj := make(pyrt.JSONObject, 0, len(items))
 		for _, kv := range items {
 			key, err := c.key(kv[0])
 			if err != nil {
@@ -155,7 +170,7 @@ func (c *jsonConverter) container(v starlark.Value) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			obj = append(obj, server.JSONMember{Key: key, Value: val})
+			obj = append(obj, pyrt.JSONMember{Key: key, Value: val})
 		}
 		return obj, nil
 	}

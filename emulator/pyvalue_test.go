@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
@@ -60,7 +60,7 @@ func TestToJSONValue(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			text, err := server.CPython.DumpJSON(conv)
+			text, err := pyrt.CPython.DumpJSON(conv)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, text)
 		})

@@ -15,7 +15,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 	starlarkmath "go.starlark.net/lib/math"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -59,7 +59,7 @@ type source struct {
 // loadOptions is what a load needs from the emulator.
 type loadOptions struct {
 	io      *IO
-	runtime server.Runtime
+	runtime pyrt.Runtime
 	logger  *log.Logger
 	steps   uint64
 	memory  uint64

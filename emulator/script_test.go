@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -75,7 +75,7 @@ func runArchive(t *testing.T, file string) {
 				cfg.StepLimit, err = strconv.ParseUint(value, 10, 64)
 				require.NoError(t, err)
 			case "runtime":
-				cfg.Runtime, err = server.ParseRuntime(value)
+				cfg.Runtime, err = pyrt.ParseRuntime(value)
 				require.NoError(t, err)
 			case "script":
 				cfg.ScriptPath = filepath.Join(dir, filepath.FromSlash(value))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 	"go.starlark.net/starlark"
 )
@@ -29,7 +30,7 @@ const maxCallDepth = 1000
 type env struct {
 	ctx     context.Context
 	io      *IO
-	runtime server.Runtime
+	runtime pyrt.Runtime
 	logger  *log.Logger
 	script  *script
 	// srv is the Go server answering the current request; nil while the

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/europi-http/europi-http/internal/upstream"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,12 +24,12 @@ import (
 // emulator copies for it.
 type pythonRuntime struct {
 	python  string
-	runtime server.Runtime
+	runtime pyrt.Runtime
 }
 
 var pythonRuntimes = []pythonRuntime{
-	{python: "python3", runtime: server.CPython},
-	{python: "micropython", runtime: server.MicroPython},
+	{python: "python3", runtime: pyrt.CPython},
+	{python: "micropython", runtime: pyrt.MicroPython},
 }
 
 // startUpstream runs app on upstream's http_server.py, skipping when the
@@ -118,7 +119,7 @@ func TestHTTPControlMatchesUpstream(t *testing.T) {
 				emHead, emJSON := splitReply(t, emReply)
 				assert.Equal(t, string(upHead), string(emHead), body)
 				assertSameJSON(t, jsonOf(t, upJSON), jsonOf(t, emJSON), body)
-				if rt.runtime == server.CPython {
+				if rt.runtime == pyrt.CPython {
 					assert.Equal(t, string(upReply), string(emReply), body)
 				}
 			}
@@ -152,12 +153,12 @@ func TestFixtureMatchesUpstream(t *testing.T) {
 			up := startUpstream(t, fw, rt, filepath.Join(dir, "fixture.py"), nil)
 			emu := startEmulator(t, Config{ScriptPath: filepath.Join(dir, "fixture.star"), Runtime: rt.runtime})
 			for _, req := range requests {
-				if rt.runtime == server.MicroPython && req == lenientJSON {
+				if rt.runtime == pyrt.MicroPython && req == lenientJSON {
 					continue // MicroPython's parser accepts it; the emulator's does not (README)
 				}
 				upReply := asProjectPages(exchange(t, up, []byte(req)))
 				emReply := exchange(t, emu, []byte(req))
-				if rt.runtime == server.MicroPython && strings.Contains(string(upReply), "Content-type: text/json") {
+				if rt.runtime == pyrt.MicroPython && strings.Contains(string(upReply), "Content-type: text/json") {
 					upHead, upJSON := splitReply(t, upReply)
 					emHead, emJSON := splitReply(t, emReply)
 					assert.Equal(t, string(upHead), string(emHead), req)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // installFixture registers the Go twin of the conformance fixture
@@ -20,9 +22,10 @@ func installFixture(s *HttpServer) {
 		case path == "/text":
 			return s.SendResponse(conn, "plain text from EuroPi\n", 0, MimeText, nil)
 		case path == "/json":
-			return s.SendJSON(conn, JSONObject{
-				{"name", "EuroPi"}, {"cvs", 6}, {"volts", 2.5}, {"ok", true}, {"none", nil},
-				{"list", []any{1, 2, 3}}, {"unicode", "\u00fc"},
+			return s.SendJSON(conn, pyrt.JSONObject{
+				{Key: "name", Value: "EuroPi"}, {Key: "cvs", Value: 6}, {Key: "volts", Value: 2.5},
+				{Key: "ok", Value: true}, {Key: "none", Value: nil}, {Key: "list", Value: []any{1, 2, 3}},
+				{Key: "unicode", Value: "\u00fc"},
 			}, nil)
 		case path == "/csv":
 			return s.SendResponse(conn, "cv,volts\r\ncv1,0.0\r\ncv2,5.0\r\n", 0, MimeCSV, nil)
@@ -77,11 +80,11 @@ func installFixture(s *HttpServer) {
 			return s.SendResponse(conn, request, 0, MimeText, nil)
 		case "/json":
 			_, body, _ := strings.Cut(request, "\r\n\r\n")
-			data, err := DecodeOrderedJSON([]byte(body))
+			data, err := s.Runtime.LoadJSON(body)
 			if err != nil {
 				return s.SendErrorPage(err, conn, StatusBadRequest, nil)
 			}
-			return s.SendJSON(conn, JSONObject{{"received", data}}, nil)
+			return s.SendJSON(conn, pyrt.JSONObject{{Key: "received", Value: data}}, nil)
 		case "/raise":
 			return errors.New("fixture raised")
 		default:

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -142,7 +143,7 @@ func FuzzServeConn(f *testing.F) {
 		s := New(fuzzListener{})
 		s.StallWarning = -1
 		if micro {
-			s.Runtime = MicroPython
+			s.Runtime = pyrt.MicroPython
 		}
 		installFuzzFixture(s)
 		var logs []RequestLog

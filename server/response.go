@@ -83,7 +83,7 @@ func (s *HttpServer) SendHTML(conn *Conn, htmlPage string, status int, headers H
 }
 
 // SendJSON sends data as json.dumps writes it on the server's Runtime, with
-// status 200 and upstream's text/json type. See Runtime.DumpJSON for the
+// status 200 and upstream's text/json type. See pyrt.Runtime.DumpJSON for the
 // values data may hold.
 func (s *HttpServer) SendJSON(conn *Conn, data any, headers Headers) error {
 	if conn.raised != nil {

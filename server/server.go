@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // RequestLimit is the most bytes upstream reads of a request: one
@@ -37,7 +39,7 @@ type HttpServer struct {
 	Port int
 	// Runtime selects CPython's (the default) or MicroPython's observable
 	// differences.
-	Runtime Runtime
+	Runtime pyrt.Runtime
 	// Logger receives upstream's warnings, stalled-client warnings and
 	// would-have-stopped notices. Nil discards them.
 	Logger *log.Logger

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -60,29 +61,30 @@ func TestErrorPages(t *testing.T) {
 	tests := []struct {
 		name    string
 		request string
-		runtime Runtime
+		runtime pyrt.Runtime
 		code    int
 		text    string
 		message string
 	}{
-		{"404 from handler", "GET /nope HTTP/1.1\r\n\r\n", CPython, 404, "Not Found", "No route for /nope"},
-		{"418 teapot", "GET /teapot HTTP/1.1\r\n\r\n", CPython, 418, "I'm a teapot", "We're out of coffee!"},
-		{"message not escaped", "GET /escape HTTP/1.1\r\n\r\n", CPython, 400, "Bad Request", "<b>not escaped</b> & raw"},
-		{"exception is 500", "GET /raise HTTP/1.1\r\n\r\n", CPython, 500, "Internal Server Error", "fixture raised"},
-		{"NotImplementedError is 501", "GET /notimpl HTTP/1.1\r\n\r\n", CPython, 501, "Not Implemented", "fixture not implemented"},
-		{"default handler is 501", "GET /default HTTP/1.1\r\n\r\n", CPython, 501, "Not Implemented", "No request handler set"},
-		{"unknown status is 500 with the number", "GET /status/201 HTTP/1.1\r\n\r\n", CPython, 500, "Internal Server Error", "201"},
-		{"unknown error page status is 500 with the number", "GET /error/302 HTTP/1.1\r\n\r\n", CPython, 500, "Internal Server Error", "302"},
-		{"lower-case method is 400", "get / HTTP/1.1\r\n\r\n", CPython, 400, "Bad Request", "Unsupported HTTP method get"},
-		{"HEAD is 400", "HEAD / HTTP/1.1\r\n\r\n", CPython, 400, "Bad Request", "Unsupported HTTP method HEAD"},
-		{"leading space is 400 with the stripped word", "  PUT /x HTTP/1.1\r\n\r\n", CPython, 400, "Bad Request", "Unsupported HTTP method PUT"},
-		{"unicode white space splits on CPython", "DE\u00a0LETE / HTTP/1.1\r\n\r\n", CPython, 400, "Bad Request", "Unsupported HTTP method DE"},
-		{"unicode white space does not split on MicroPython", "DE\u00a0LETE / HTTP/1.1\r\n\r\n", MicroPython, 400, "Bad Request", "Unsupported HTTP method DE\u00a0LETE"},
-		{"blank request is 500", " \r\n\r\n", CPython, 500, "Internal Server Error", "list index out of range"},
-		{"invalid UTF-8 on CPython", "GET /\xff HTTP/1.1\r\n\r\n", CPython, 500, "Internal Server Error",
+		{"404 from handler", "GET /nope HTTP/1.1\r\n\r\n", pyrt.CPython, 404, "Not Found", "No route for /nope"},
+		{"418 teapot", "GET /teapot HTTP/1.1\r\n\r\n", pyrt.CPython, 418, "I'm a teapot", "We're out of coffee!"},
+		{"message not escaped", "GET /escape HTTP/1.1\r\n\r\n", pyrt.CPython, 400, "Bad Request", "<b>not escaped</b> & raw"},
+		{"exception is 500", "GET /raise HTTP/1.1\r\n\r\n", pyrt.CPython, 500, "Internal Server Error", "fixture raised"},
+		{"NotImplementedError is 501", "GET /notimpl HTTP/1.1\r\n\r\n", pyrt.CPython, 501, "Not Implemented", "fixture not implemented"},
+		{"default handler is 501", "GET /default HTTP/1.1\r\n\r\n", pyrt.CPython, 501, "Not Implemented", "No request handler set"},
+		{"unknown status is 500 with the number", "GET /status/201 HTTP/1.1\r\n\r\n", pyrt.CPython, 500, "Internal Server Error", "201"},
+		{"unknown error page status is 500 with the number", "GET /error/302 HTTP/1.1\r\n\r\n", pyrt.CPython, 500, "Internal Server Error", "302"},
+		{"lower-case method is 400", "get / HTTP/1.1\r\n\r\n", pyrt.CPython, 400, "Bad Request", "Unsupported HTTP method get"},
+		{"HEAD is 400", "HEAD / HTTP/1.1\r\n\r\n", pyrt.CPython, 400, "Bad Request", "Unsupported HTTP method HEAD"},
+		{"leading space is 400 with the stripped word", "  PUT /x HTTP/1.1\r\n\r\n", pyrt.CPython, 400, "Bad Request", "Unsupported HTTP method PUT"},
+		{"unicode white space splits on CPython", "DE\u00a0LETE / HTTP/1.1\r\n\r\n", pyrt.CPython, 400, "Bad Request", "Unsupported HTTP method DE"},
+		{"unicode white space does not split on MicroPython", "DE\u00a0LETE / HTTP/1.1\r\n\r\n", pyrt.MicroPython, 400, "Bad Request", "Unsupported HTTP method DE\u00a0LETE"},
+		{"blank request is 500", " \r\n\r\n", pyrt.CPython, 500, "Internal Server Error", "list index out of range"},
+		{"invalid UTF-8 on CPython", "GET /\xff HTTP/1.1\r\n\r\n", pyrt.CPython, 500, "Internal Server Error",
 			"'utf-8' codec can't decode byte 0xff in position 5: invalid start byte"},
-		{"invalid UTF-8 on MicroPython", "GET /\xff HTTP/1.1\r\n\r\n", MicroPython, 500, "Internal Server Error", ""},
-		{"POST bad json is 400", "POST /json HTTP/1.1\r\n\r\n{", CPython, 400, "Bad Request", "unexpected end of JSON input"},
+		{"invalid UTF-8 on MicroPython", "GET /\xff HTTP/1.1\r\n\r\n", pyrt.MicroPython, 500, "Internal Server Error", ""},
+		{"POST bad json is 400", "POST /json HTTP/1.1\r\n\r\n{", pyrt.CPython, 400, "Bad Request", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"},
+		{"POST bad json is 400 with MicroPython's message", "POST /json HTTP/1.1\r\n\r\n{", pyrt.MicroPython, 400, "Bad Request", "syntax error in JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

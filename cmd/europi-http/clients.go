@@ -16,7 +16,7 @@ import (
 	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // ClientsOptions holds every flag of `europi-http clients`, plus what the
@@ -209,7 +209,7 @@ func writeClientsJSON(o *ClientsOptions, rep clients.Report) error {
 // fixture as conform does (CPython differences, host profile), for the
 // commands that need a target when the user names none.
 func fixtureEmulator(ctx context.Context) (conformance.Target, func(), error) {
-	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: server.CPython}})
+	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: pyrt.CPython}})
 	if err != nil {
 		return conformance.Target{}, nil, err
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/internal/upstream"
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // launcher starts one target and says how to stop it.
@@ -82,7 +82,7 @@ func (o *ConformOptions) startEmulatorTarget(ctx context.Context, p *profile.Pro
 // emulatorConfig is the emulator --script or --example asks for (the
 // fixture when neither is given), copying CPython's differences.
 func (o *ConformOptions) emulatorConfig() emulator.Config {
-	return emulator.Config{ScriptPath: o.Script, Example: o.Example, Runtime: server.CPython}
+	return emulator.Config{ScriptPath: o.Script, Example: o.Example, Runtime: pyrt.CPython}
 }
 
 // upstreamStarter returns a launcher that starts upstream's http_server.py

@@ -15,7 +15,7 @@ import (
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/internal/emutarget"
-	"github.com/europi-http/europi-http/server"
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // defaultRecordListen is where record listens unless told: loopback, as
@@ -169,7 +169,7 @@ func runRecord(ctx context.Context, o *RecordOptions) error {
 // for (the fixture when neither is given) driving panel, copying
 // CPython's differences.
 func (o *RecordOptions) emulatorConfig(panel *emulator.IO) emulator.Config {
-	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: panel, Runtime: server.CPython}
+	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: panel, Runtime: pyrt.CPython}
 }
 
 // recordOn relays the clients ln accepts until ctx ends, and owns ln.

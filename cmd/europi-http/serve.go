@@ -15,6 +15,7 @@ import (
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -104,7 +105,7 @@ func parseSets(sets []string) ([]dashboard.Input, error) {
 }
 
 func runServe(ctx context.Context, opts *ServeOptions) error {
-	rt, err := server.ParseRuntime(opts.Runtime)
+	rt, err := pyrt.ParseRuntime(opts.Runtime)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -69,7 +70,7 @@ func TestStartServesWhatItIsGiven(t *testing.T) {
 func TestStartUnderAProfile(t *testing.T) {
 	p, err := profile.Lookup(profile.PicoW)
 	require.NoError(t, err)
-	target := start(t, Config{Emulator: emulator.Config{Runtime: server.MicroPython}, Profile: p})
+	target := start(t, Config{Emulator: emulator.Config{Runtime: pyrt.MicroPython}, Profile: p})
 	assert.Equal(t, "emulator/pico-w", target.Name)
 	assert.Equal(t, []string{"emulator", "micropython", "pico-w"}, target.Labels)
 	assert.Equal(t, p.Label(), target.Profile)

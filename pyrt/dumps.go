@@ -1,10 +1,9 @@
-package server
+package pyrt
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/big"
 	"reflect"
 	"sort"
@@ -140,16 +139,16 @@ func (r Runtime) dumpReflected(b *strings.Builder, v any, depth int) error {
 	if err != nil {
 		return fmt.Errorf("Object of type %T is not JSON serializable: %w", v, err)
 	}
-	ordered, err := DecodeOrderedJSON(raw)
+	ordered, err := decodeOrderedJSON(raw)
 	if err != nil {
 		return err
 	}
 	return r.dumpValue(b, ordered, depth)
 }
 
-// DecodeOrderedJSON parses JSON into nil, bool, json.Number, string, []any
+// decodeOrderedJSON parses JSON into nil, bool, json.Number, string, []any
 // and JSONObject values, keeping object members in document order.
-func DecodeOrderedJSON(data []byte) (any, error) {
+func decodeOrderedJSON(data []byte) (any, error) {
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v) // for encoding/json's clear syntax message
@@ -245,55 +244,4 @@ func (r Runtime) dumpString(b *strings.Builder, s string) {
 		i += size
 	}
 	b.WriteByte('"')
-}
-
-// floatRepr formats f as Python's repr() does: the shortest digits that
-// read back to f, positional between 1e-4 and 1e16 with a ".0" for whole
-// numbers, scientific with a two-digit exponent outside it.
-func (r Runtime) floatRepr(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		if r == MicroPython {
-			return "nan"
-		}
-		return "NaN"
-	case math.IsInf(f, 1):
-		if r == MicroPython {
-			return "inf"
-		}
-		return "Infinity"
-	case math.IsInf(f, -1):
-		if r == MicroPython {
-			return "-inf"
-		}
-		return "-Infinity"
-	}
-	sci := strconv.FormatFloat(f, 'e', -1, bits) // like "-1.2345e+06"
-	mant, expText, _ := strings.Cut(sci, "e")
-	exp, _ := strconv.Atoi(expText)
-	sign := ""
-	if strings.HasPrefix(mant, "-") {
-		sign, mant = "-", mant[1:]
-	}
-	digits := strings.Replace(mant, ".", "", 1)
-	decpt := exp + 1 // position of the decimal point after the first digit
-	if decpt > 16 || decpt < -3 {
-		out := digits[:1]
-		if len(digits) > 1 {
-			out += "." + digits[1:]
-		}
-		expSign := "+"
-		if exp < 0 {
-			expSign, exp = "-", -exp
-		}
-		return fmt.Sprintf("%s%se%s%02d", sign, out, expSign, exp)
-	}
-	switch {
-	case decpt <= 0:
-		return sign + "0." + strings.Repeat("0", -decpt) + digits
-	case decpt >= len(digits):
-		return sign + digits + strings.Repeat("0", decpt-len(digits)) + ".0"
-	default:
-		return sign + digits[:decpt] + "." + digits[decpt:]
-	}
 }

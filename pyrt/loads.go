@@ -1,14 +1,13 @@
-package emulator
+package pyrt
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf16"
-
-	"go.starlark.net/starlark"
 )
 
 // maxIntDigits is CPython 3.11's default limit on converting a decimal
@@ -19,10 +18,11 @@ const maxIntDigits = 4300
 // nested arrays and objects.
 const maxDecodeDepth = 1000
 
-// pyJSONError is the error json.loads fails with: CPython's JSONDecodeError,
-// whose text is the message, then the line, column and character position
-// of the problem, counted in characters as Python counts them.
-type pyJSONError struct {
+// JSONDecodeError is the error json.loads fails with on CPython: its
+// JSONDecodeError, whose text is the message, then the line, column and
+// character position of the problem, counted in characters as Python
+// counts them.
+type JSONDecodeError struct {
 	// Msg is the parser's complaint, "Expecting value" and the like.
 	Msg string
 	// Pos is the 0-based character index of the problem.
@@ -32,20 +32,47 @@ type pyJSONError struct {
 }
 
 // Error returns the text str(err) gives in CPython 3.11.
-func (e *pyJSONError) Error() string {
+func (e *JSONDecodeError) Error() string {
 	return fmt.Sprintf("%s: line %d column %d (char %d)", e.Msg, e.Line, e.Col, e.Pos)
 }
 
-// pyLoads decodes s as CPython 3.11's json.loads does, with its error
-// messages: it accepts NaN, Infinity and -Infinity, keeps big integers
-// exact, lets a repeated key keep its first position with the last value,
-// and counts error positions in characters. Objects become dicts in
-// document order, arrays lists.
+// ErrMicroPythonJSON is MicroPython's only json.loads error.
+var ErrMicroPythonJSON = errors.New("syntax error in JSON")
+
+// LoadJSON decodes s as json.loads(s) does on the runtime. It parses as
+// CPython 3.11 does, with its error messages: it accepts NaN, Infinity and
+// -Infinity, keeps big integers exact, lets a repeated key keep its first
+// position with the last value, and counts error positions in characters.
+// On MicroPython every error is ErrMicroPythonJSON, and a \uXXXX escape of
+// a UTF-16 surrogate is kept as that one code unit's three UTF-8-style
+// bytes instead of being paired into one character. (The real MicroPython
+// parser also lets some malformed input through, such as [1 2]; LoadJSON
+// does not.)
 //
-// With rawSurrogates, as MicroPython does, a \uXXXX escape of a UTF-16
-// surrogate is kept as that one code unit's three UTF-8-style bytes instead
-// of being paired into one character.
-func pyLoads(s string, rawSurrogates bool) (starlark.Value, error) {
+// The value is nil, a bool, an int64 or a *big.Int, a float64, a string,
+// a []any or a JSONObject in document order: values DumpJSON writes back
+// as Python would.
+func (r Runtime) LoadJSON(s string) (any, error) {
+	v, err := loads(s, r == MicroPython)
+	if err != nil && r == MicroPython {
+		return nil, ErrMicroPythonJSON
+	}
+	return v, err
+}
+
+// LoadJSONBytes is json.loads of a bytes value: Python decodes it first,
+// and a UTF-8 byte-order mark is allowed there, unlike in a str.
+func (r Runtime) LoadJSONBytes(b []byte) (any, error) {
+	text := string(b)
+	if len(text) >= 3 && text[:3] == "\xef\xbb\xbf" {
+		text = text[3:]
+	}
+	return r.LoadJSON(text)
+}
+
+// loads is CPython's json.loads; with rawSurrogates, surrogate escapes are
+// kept one by one as MicroPython keeps them.
+func loads(s string, rawSurrogates bool) (any, error) {
 	d := &pyDecoder{s: []rune(s), rawSurrogates: rawSurrogates}
 	if len(d.s) > 0 && d.s[0] == '\ufeff' {
 		return nil, d.errorAt("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
@@ -76,7 +103,7 @@ func (d *pyDecoder) errorAt(msg string, pos int) error {
 			col = pos - i
 		}
 	}
-	return &pyJSONError{Msg: msg, Pos: pos, Line: line, Col: col}
+	return &JSONDecodeError{Msg: msg, Pos: pos, Line: line, Col: col}
 }
 
 func (d *pyDecoder) skipSpace(i int) int {
@@ -108,14 +135,14 @@ func (d *pyDecoder) has(i int, lit string) bool {
 // value is scan_once: it decodes the value at i and returns it with the
 // index after it. Where no value starts, the error is "Expecting value" at
 // i, the position CPython's StopIteration carries.
-func (d *pyDecoder) value(i, depth int) (starlark.Value, int, error) {
+func (d *pyDecoder) value(i, depth int) (any, int, error) {
 	if i >= len(d.s) {
 		return nil, i, d.errorAt("Expecting value", i)
 	}
 	switch c := d.s[i]; {
 	case c == '"':
 		s, end, err := d.str(i + 1)
-		return starlark.String(s), end, err
+		return s, end, err
 	case c == '{' || c == '[':
 		if depth >= maxDecodeDepth {
 			kind := "array"
@@ -129,17 +156,17 @@ func (d *pyDecoder) value(i, depth int) (starlark.Value, int, error) {
 		}
 		return d.array(i+1, depth+1)
 	case d.has(i, "null"):
-		return starlark.None, i + 4, nil
+		return nil, i + 4, nil
 	case d.has(i, "true"):
-		return starlark.True, i + 4, nil
+		return true, i + 4, nil
 	case d.has(i, "false"):
-		return starlark.False, i + 5, nil
+		return false, i + 5, nil
 	case d.has(i, "NaN"):
-		return starlark.Float(math.NaN()), i + 3, nil
+		return math.NaN(), i + 3, nil
 	case d.has(i, "Infinity"):
-		return starlark.Float(math.Inf(1)), i + 8, nil
+		return math.Inf(1), i + 8, nil
 	case d.has(i, "-Infinity"):
-		return starlark.Float(math.Inf(-1)), i + 9, nil
+		return math.Inf(-1), i + 9, nil
 	}
 	return d.number(i)
 }
@@ -148,7 +175,7 @@ func isDigit(c rune) bool { return c >= '0' && c <= '9' }
 
 // number is _match_number_unicode: JSON's number grammar, backing off a
 // dangling fraction or exponent so that the rest is "Extra data".
-func (d *pyDecoder) number(start int) (starlark.Value, int, error) {
+func (d *pyDecoder) number(start int) (any, int, error) {
 	i, n := start, len(d.s)
 	if d.s[i] == '-' {
 		i++
@@ -190,13 +217,16 @@ func (d *pyDecoder) number(start int) (starlark.Value, int, error) {
 		// Out of range is ±inf in Python too; strconv reports it as an
 		// error but returns the same value.
 		f, _ := strconv.ParseFloat(text, 64)
-		return starlark.Float(f), i, nil
+		return f, i, nil
 	}
 	if digits := len(strings.TrimPrefix(text, "-")); digits > maxIntDigits {
 		return nil, i, fmt.Errorf("Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", maxIntDigits, digits)
 	}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return n, i, nil
+	}
 	b, _ := new(big.Int).SetString(text, 10)
-	return starlark.MakeBigInt(b), i, nil
+	return b, i, nil
 }
 
 // str is scanstring_unicode: the string whose opening quote is at
@@ -282,11 +312,12 @@ func (d *pyDecoder) hex4(i int) (rune, bool) {
 }
 
 // object is _parse_object_unicode, from just after the '{'.
-func (d *pyDecoder) object(i, depth int) (starlark.Value, int, error) {
-	dict := starlark.NewDict(0)
+func (d *pyDecoder) object(i, depth int) (any, int, error) {
+	obj := JSONObject{}
+	var index map[string]int // where each key is in obj, to find repeats
 	i = d.skipSpace(i)
 	if i < len(d.s) && d.s[i] == '}' {
-		return dict, i + 1, nil
+		return obj, i + 1, nil
 	}
 	for {
 		if i >= len(d.s) || d.s[i] != '"' {
@@ -306,10 +337,18 @@ func (d *pyDecoder) object(i, depth int) (starlark.Value, int, error) {
 		}
 		// A repeated key keeps its first place and takes the last value,
 		// as assigning to a Python dict does.
-		_ = dict.SetKey(starlark.String(key), val)
+		if index == nil {
+			index = map[string]int{}
+		}
+		if at, seen := index[key]; seen {
+			obj[at].Value = val
+		} else {
+			index[key] = len(obj)
+			obj = append(obj, JSONMember{Key: key, Value: val})
+		}
 		i = d.skipSpace(end)
 		if i < len(d.s) && d.s[i] == '}' {
-			return dict, i + 1, nil
+			return obj, i + 1, nil
 		}
 		if i >= len(d.s) || d.s[i] != ',' {
 			return nil, i, d.errorAt("Expecting ',' delimiter", i)
@@ -319,11 +358,11 @@ func (d *pyDecoder) object(i, depth int) (starlark.Value, int, error) {
 }
 
 // array is _parse_array_unicode, from just after the '['.
-func (d *pyDecoder) array(i, depth int) (starlark.Value, int, error) {
-	var items []starlark.Value
+func (d *pyDecoder) array(i, depth int) (any, int, error) {
+	items := []any{}
 	i = d.skipSpace(i)
 	if i < len(d.s) && d.s[i] == ']' {
-		return starlark.NewList(items), i + 1, nil
+		return items, i + 1, nil
 	}
 	for {
 		val, end, err := d.value(i, depth)
@@ -333,7 +372,7 @@ func (d *pyDecoder) array(i, depth int) (starlark.Value, int, error) {
 		items = append(items, val)
 		i = d.skipSpace(end)
 		if i < len(d.s) && d.s[i] == ']' {
-			return starlark.NewList(items), i + 1, nil
+			return items, i + 1, nil
 		}
 		if i >= len(d.s) || d.s[i] != ',' {
 			return nil, i, d.errorAt("Expecting ',' delimiter", i)

@@ -1,6 +1,64 @@
-package server
+package pyrt
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// DecodeError is the error decoding a request as UTF-8 fails with. Its text
+// is the runtime's own message: CPython's UnicodeDecodeError text, or
+// MicroPython's empty UnicodeError.
+type DecodeError struct {
+	// Message is str(err) on the runtime.
+	Message string
+}
+
+// Error returns the runtime's message.
+func (e *DecodeError) Error() string { return e.Message }
+
+// Decode turns raw request bytes into the request string handlers get, as
+// request.decode("UTF-8") does, or fails with a *DecodeError.
+func (r Runtime) Decode(raw []byte) (string, error) {
+	if r == MicroPython {
+		if microPythonUTF8Valid(raw) {
+			return string(raw), nil
+		}
+		// Quirk: MicroPython's UnicodeError carries no message at all.
+		return "", &DecodeError{}
+	}
+	if utf8.Valid(raw) {
+		return string(raw), nil
+	}
+	return "", &DecodeError{Message: cpythonDecodeMessage(raw)}
+}
+
+// microPythonUTF8Valid is MicroPython's utf8_check: it only counts
+// continuation bytes, so overlong forms (C0 AF), surrogates (ED A0 80) and
+// lead bytes up to F7 pass, while a stray continuation byte, F8 and above,
+// or a sequence cut short fail.
+func microPythonUTF8Valid(raw []byte) bool {
+	need := 0
+	for _, c := range raw {
+		switch {
+		case need > 0:
+			if c&0xc0 != 0x80 {
+				return false
+			}
+			need--
+		case c >= 0xf8:
+			return false
+		case c >= 0xf0:
+			need = 3
+		case c >= 0xe0:
+			need = 2
+		case c >= 0xc0:
+			need = 1
+		case c >= 0x80:
+			return false
+		}
+	}
+	return need == 0
+}
 
 // cpythonDecodeMessage returns the text of the UnicodeDecodeError CPython's
 // strict UTF-8 decoder raises for raw, which must hold invalid UTF-8. It

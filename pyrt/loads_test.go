@@ -1,4 +1,4 @@
-package emulator
+package pyrt
 
 import (
 	"encoding/json"
@@ -7,29 +7,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/europi-http/europi-http/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.starlark.net/starlark"
 )
 
-// pyLoadsResult runs pyLoads and returns what the check below compares:
-// json.dumps of the value as CPython writes it, or the error text.
-func pyLoadsResult(t *testing.T, in string) (dumped string, errText string) {
+// loadResult runs CPython's LoadJSON and returns what the check below
+// compares: json.dumps of the value as CPython writes it, or the error text.
+func loadResult(t *testing.T, in string) (dumped string, errText string) {
 	t.Helper()
-	v, err := pyLoads(in, false)
+	v, err := CPython.LoadJSON(in)
 	if err != nil {
 		return "", err.Error()
 	}
-	conv, err := toJSONValue(&starlark.Thread{}, v) // no emulator: CPython, the default memory limit
-	require.NoError(t, err)
-	out, err := server.CPython.DumpJSON(conv)
+	out, err := CPython.DumpJSON(v)
 	require.NoError(t, err)
 	return out, ""
 }
 
 // The expectations were taken from CPython 3.11's json.loads.
-func TestPyLoads(t *testing.T) {
+func TestLoadJSON(t *testing.T) {
 	tests := []struct {
 		in, want, err string
 	}{
@@ -68,19 +64,19 @@ func TestPyLoads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, errText := pyLoadsResult(t, tt.in)
+			got, errText := loadResult(t, tt.in)
 			assert.Equal(t, tt.err, errText)
 			assert.Equal(t, tt.want, got)
 		})
 	}
 }
 
-// TestPyLoadsMatchesCPython feeds random JSON-like text to this decoder
+// TestLoadJSONMatchesCPython feeds random JSON-like text to this decoder
 // and to the python3 on PATH, and wants the same value or the same error.
-func TestPyLoadsMatchesCPython(t *testing.T) {
+func TestLoadJSONMatchesCPython(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 is not on PATH; the fixed cases in TestPyLoads still run")
+		t.Skip("python3 is not on PATH; the fixed cases in TestLoadJSON still run")
 	}
 	if out, err := exec.Command(python, "-c", "import sys; print(sys.version_info[:2] == (3, 11))").Output(); err != nil || strings.TrimSpace(string(out)) != "True" {
 		t.Skip("python3 is not CPython 3.11, whose messages the decoder copies")
@@ -115,7 +111,7 @@ for s in json.load(sys.stdin):
 	for i, line := range lines {
 		var res [2]string
 		require.NoError(t, json.Unmarshal([]byte(line), &res))
-		got, errText := pyLoadsResult(t, inputs[i])
+		got, errText := loadResult(t, inputs[i])
 		if res[0] == "err" {
 			assert.Equal(t, res[1], errText, "error for %q", inputs[i])
 			continue
@@ -129,10 +125,21 @@ for s in json.load(sys.stdin):
 
 // A JSON object decodes to a dict in document order, so it dumps back in
 // the same order.
-func TestPyLoadsKeepsOrder(t *testing.T) {
-	v, err := pyLoads(`{"z": 1, "a": {"y": [], "b": null}}`, false)
+func TestLoadJSONKeepsOrder(t *testing.T) {
+	v, err := CPython.LoadJSON(`{"z": 1, "a": {"y": [], "b": null}, "z": 2}`)
 	require.NoError(t, err)
-	d, ok := v.(*starlark.Dict)
-	require.True(t, ok)
-	assert.Equal(t, []string{"z", "a"}, []string{string(d.Keys()[0].(starlark.String)), string(d.Keys()[1].(starlark.String))})
+	assert.Equal(t, JSONObject{{"z", int64(2)}, {"a", JSONObject{{"y", []any{}}, {"b", nil}}}}, v)
+}
+
+// On MicroPython every error is its one message, and a surrogate escape
+// stays a lone code unit.
+func TestLoadJSONOnMicroPython(t *testing.T) {
+	_, err := MicroPython.LoadJSON("{nope")
+	assert.Equal(t, ErrMicroPythonJSON, err)
+	v, err := MicroPython.LoadJSON(`"\ud83d\ude00"`)
+	require.NoError(t, err)
+	assert.Equal(t, "\xed\xa0\xbd\xed\xb8\x80", v)
+	v, err = CPython.LoadJSONBytes([]byte("\xef\xbb\xbf[1]"))
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(1)}, v)
 }
