@@ -11,8 +11,6 @@ import (
 
 	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"golang.org/x/net/nettest"
 )
 
 // hostileScenarios are what the runner tries against each hostile target:
@@ -95,15 +93,6 @@ func floods(n int) func(c *net.TCPConn) {
 	}
 }
 
-// refusedAddr is a loopback address nothing listens on any more.
-func refusedAddr(t *testing.T) string {
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 // heapInUse returns the live heap after a full collection.
 func heapInUse() uint64 {
 	runtime.GC()
@@ -126,7 +115,7 @@ func TestRunnerHostileTargets(t *testing.T) {
 		wantWhat        string
 	}{
 		{"accepts and never answers", func(t *testing.T) string { return hostileServer(t, neverAnswers) }, 300 * time.Millisecond, 0, ""},
-		{"refuses", refusedAddr, 300 * time.Millisecond, 0, "connect"},
+		{"refuses", func(t *testing.T) string { return testnet.RefusedAddr(t) }, 300 * time.Millisecond, 0, "connect"},
 		{"resets", func(t *testing.T) string { return hostileServer(t, resets) }, 300 * time.Millisecond, 0, ""},
 		{"trickles a byte a second, slower than the idle timeout", func(t *testing.T) string { return hostileServer(t, trickles(time.Second)) }, 300 * time.Millisecond, 0, "end"},
 		// Every byte restarts the idle timeout, so only the scenario's

@@ -12,10 +12,12 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/europi-http/europi-http/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
+	"golang.org/x/tools/txtar"
 )
 
 // writeScript writes files into a new folder and returns the path of its
@@ -212,7 +214,7 @@ func TestWatch(t *testing.T) {
 		"page.txt":  "first",
 		"other.txt": "unused",
 	})
-	logs := &syncBuffer{}
+	logs := &testnet.SyncBuffer{}
 	io := NewIO()
 	em, err := New(Config{ScriptPath: script, Watch: true, IO: io, Logger: log.New(logs, "", 0)})
 	require.NoError(t, err)
@@ -330,9 +332,9 @@ func TestReadmeScript(t *testing.T) {
 	require.True(t, ok)
 	data, err := os.ReadFile(filepath.Join("testdata", "readme.txtar"))
 	require.NoError(t, err)
-	for _, s := range parseArchive(data).sections {
-		if s.name == "app.star" {
-			assert.Equal(t, script, s.data)
+	for _, f := range txtar.Parse(data).Files {
+		if f.Name == "app.star" {
+			assert.Equal(t, script, string(f.Data))
 			return
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
+	"golang.org/x/tools/txtar"
 )
 
 // The fuzz targets of the script API boundary: FuzzScript (here) loads
@@ -222,9 +223,9 @@ func addScriptSeeds(f *testing.F) {
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		require.NoError(f, err)
-		for _, s := range parseArchive(data).sections {
-			if strings.HasSuffix(s.name, ".star") {
-				f.Add(s.data)
+		for _, member := range txtar.Parse(data).Files {
+			if strings.HasSuffix(member.Name, ".star") {
+				f.Add(string(member.Data))
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
@@ -44,7 +45,7 @@ func TestPanicAtLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logs := &syncBuffer{}
+			logs := &testnet.SyncBuffer{}
 			_, err := loadScript(tt.src, loadOptions{io: NewIO(), logger: log.New(logs, "", 0), steps: DefaultStepLimit, memory: noMemoryLimit})
 			var se *ScriptError
 			require.ErrorAs(t, err, &se)
@@ -73,7 +74,7 @@ def get(request = None, connection = None):
     server.send_response(connection, body, content_type = MimeTypes.TEXT)
 server.get_handler(get)
 `})
-	logs := &syncBuffer{}
+	logs := &testnet.SyncBuffer{}
 	em, err := New(Config{ScriptPath: script, MemoryLimit: noMemoryLimit, Logger: log.New(logs, "", 0)})
 	require.NoError(t, err)
 	// A Go value the script calls, as no script-written code could panic.

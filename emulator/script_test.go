@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"io"
@@ -11,14 +10,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/europi-http/europi-http/pyrt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected responses and errors in testdata/*.txtar")
@@ -50,25 +50,25 @@ var reserved = map[string]bool{"config": true, "request": true, "response": true
 func runArchive(t *testing.T, file string) {
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
-	a := parseArchive(data)
+	a := txtar.Parse(data)
 	dir := t.TempDir()
-	for _, s := range a.sections {
-		if reserved[s.name] {
+	for _, f := range a.Files {
+		if reserved[f.Name] {
 			continue
 		}
-		path := filepath.Join(dir, filepath.FromSlash(s.name))
+		path := filepath.Join(dir, filepath.FromSlash(f.Name))
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(s.data), 0o644))
+		require.NoError(t, os.WriteFile(path, f.Data, 0o644))
 	}
 
-	logs := &syncBuffer{}
+	logs := &testnet.SyncBuffer{}
 	cfg := Config{ScriptPath: filepath.Join(dir, "app.star"), Logger: log.New(logs, "", 0)}
 	var sets [][2]string
-	for _, s := range a.sections {
-		if s.name != "config" {
+	for _, f := range a.Files {
+		if f.Name != "config" {
 			continue
 		}
-		for _, line := range strings.Split(strings.TrimSpace(s.data), "\n") {
+		for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
 			key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
 			switch key {
 			case "steps":
@@ -99,8 +99,8 @@ func runArchive(t *testing.T, file string) {
 
 	em, loadErr := New(cfg)
 	changed := false
-	for i := range a.sections {
-		if a.sections[i].name != "load error" {
+	for i := range a.Files {
+		if a.Files[i].Name != "load error" {
 			continue
 		}
 		require.Error(t, loadErr, "the script loaded")
@@ -108,34 +108,34 @@ func runArchive(t *testing.T, file string) {
 		require.ErrorAs(t, loadErr, &se)
 		got := clean(loadErr.Error()) + "\n"
 		if *update {
-			changed = changed || a.sections[i].data != got
-			a.sections[i].data = got
+			changed = changed || string(a.Files[i].Data) != got
+			a.Files[i].Data = []byte(got)
 		} else {
-			assert.Equal(t, a.sections[i].data, got)
+			assert.Equal(t, string(a.Files[i].Data), got)
 		}
 	}
 	if loadErr == nil {
-		changed = serveArchive(t, em, &a, clean) || changed
+		changed = serveArchive(t, em, a, clean) || changed
 	} else if !hasSection(a, "load error") {
 		t.Fatalf("load: %v", loadErr)
 	}
 
-	for _, s := range a.sections {
-		if s.name != "log" {
+	for _, f := range a.Files {
+		if f.Name != "log" {
 			continue
 		}
-		for _, want := range strings.Split(strings.TrimSpace(s.data), "\n") {
+		for _, want := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
 			assert.Contains(t, clean(logs.String()), want)
 		}
 	}
 	if *update && changed {
-		require.NoError(t, os.WriteFile(file, a.format(), 0o644))
+		require.NoError(t, os.WriteFile(file, txtar.Format(a), 0o644))
 	}
 }
 
 // serveArchive serves the case's requests and checks (or, with -update,
 // records) the responses; it reports whether it changed the archive.
-func serveArchive(t *testing.T, em *Emulator, a *archive, clean func(string) string) bool {
+func serveArchive(t *testing.T, em *Emulator, a *txtar.Archive, clean func(string) string) bool {
 	ln, err := nettest.NewLocalListener("tcp")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -149,11 +149,11 @@ func serveArchive(t *testing.T, em *Emulator, a *archive, clean func(string) str
 	changed := false
 	var request []byte
 	pending := false
-	for i := range a.sections {
-		s := &a.sections[i]
-		switch s.name {
+	for i := range a.Files {
+		f := &a.Files[i]
+		switch f.Name {
 		case "request":
-			request, err = decodeWire(s.data)
+			request, err = decodeWire(string(f.Data))
 			require.NoError(t, err, "request section")
 			pending = true
 		case "response":
@@ -162,11 +162,11 @@ func serveArchive(t *testing.T, em *Emulator, a *archive, clean func(string) str
 			got := []byte(clean(string(exchange(t, ln.Addr().String(), request))))
 			if *update {
 				enc := encodeWire(got)
-				changed = changed || enc != s.data
-				s.data = enc
+				changed = changed || enc != string(f.Data)
+				f.Data = []byte(enc)
 				continue
 			}
-			want, err := decodeWire(s.data)
+			want, err := decodeWire(string(f.Data))
 			require.NoError(t, err, "response section")
 			assert.Equal(t, string(want), string(got), "response to %q", request)
 		}
@@ -190,30 +190,11 @@ func exchange(t *testing.T, addr string, request []byte) []byte {
 	return reply
 }
 
-func hasSection(a archive, name string) bool {
-	for _, s := range a.sections {
-		if s.name == name {
+func hasSection(a *txtar.Archive, name string) bool {
+	for _, f := range a.Files {
+		if f.Name == name {
 			return true
 		}
 	}
 	return false
-}
-
-// syncBuffer is a log destination the serving goroutine writes while a
-// test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

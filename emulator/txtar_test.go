@@ -1,65 +1,12 @@
 package emulator
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/europi-http/europi-http/server"
 )
-
-// archive is a test case file: a comment, then named sections opened by
-// lines "-- name --", the format of golang.org/x/tools/txtar. Names may
-// repeat (one "request" and "response" per exchange).
-type archive struct {
-	comment  string
-	sections []section
-}
-
-type section struct {
-	name string
-	data string
-}
-
-func parseArchive(data []byte) archive {
-	var a archive
-	var cur *section
-	var buf strings.Builder
-	flush := func() {
-		if cur == nil {
-			a.comment = buf.String()
-		} else {
-			cur.data = buf.String()
-			a.sections = append(a.sections, *cur)
-		}
-		buf.Reset()
-	}
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		trimmed := strings.TrimRight(line, "\n")
-		if strings.HasPrefix(trimmed, "-- ") && strings.HasSuffix(trimmed, " --") && len(trimmed) >= 6 {
-			flush()
-			cur = &section{name: strings.TrimSpace(trimmed[3 : len(trimmed)-3])}
-			continue
-		}
-		buf.WriteString(line)
-	}
-	flush()
-	return a
-}
-
-func (a archive) format() []byte {
-	var b bytes.Buffer
-	b.WriteString(a.comment)
-	for _, s := range a.sections {
-		fmt.Fprintf(&b, "-- %s --\n", s.name)
-		b.WriteString(s.data)
-		if s.data != "" && !strings.HasSuffix(s.data, "\n") {
-			b.WriteByte('\n')
-		}
-	}
-	return b.Bytes()
-}
 
 // decodeWire reads a request or response section: each line is the inside
 // of a Go string literal ("\r\n" spelt out) except that double quotes need

@@ -7,11 +7,11 @@ import (
 	"io"
 	"log"
 	"net"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
 )
@@ -19,32 +19,14 @@ import (
 // testDeadline bounds every network wait in these tests.
 const testDeadline = 5 * time.Second
 
-// logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // newTestServer returns a server on a local listener with the fixture
 // installed and a log sink, closed when the test ends.
-func newTestServer(t *testing.T) (*HttpServer, *logBuffer) {
+func newTestServer(t *testing.T) (*HttpServer, *testnet.SyncBuffer) {
 	t.Helper()
 	ln, err := nettest.NewLocalListener("tcp")
 	require.NoError(t, err)
 	s := New(ln)
-	logs := &logBuffer{}
+	logs := &testnet.SyncBuffer{}
 	s.Logger = log.New(logs, "", 0)
 	installFixture(s)
 	t.Cleanup(func() { _ = s.Close() })

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/net/nettest"
 
 	"github.com/europi-http/europi-http/internal/loadgen"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 func TestBenchFlags(t *testing.T) {
@@ -80,31 +82,17 @@ const benchDeviceResponse = "HTTP/1.0 200 OK\r\nContent-type: text/html\r\nchars
 // connection per request, and records each request it read.
 func startBenchPeer(t *testing.T) (addr string, requests func() []string) {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
 	var mu sync.Mutex
 	var got []string
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-			buf := make([]byte, 4096)
-			n, _ := c.Read(buf)
-			mu.Lock()
-			got = append(got, string(buf[:n]))
-			mu.Unlock()
-			_, _ = c.Write([]byte(benchDeviceResponse))
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
-	return ln.Addr().String(), func() []string {
+	addr = testnet.Serve(t, func(c *net.TCPConn) {
+		buf := make([]byte, 4096)
+		n, _ := c.Read(buf)
+		mu.Lock()
+		got = append(got, string(buf[:n]))
+		mu.Unlock()
+		_, _ = c.Write([]byte(benchDeviceResponse))
+	})
+	return addr, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), got...)

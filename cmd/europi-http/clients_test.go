@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance/clients"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 func TestClientsFlags(t *testing.T) {
@@ -72,7 +73,7 @@ func clientsOpts(out, errOut *bytes.Buffer, run string, names ...string) *Client
 }
 
 func TestRunClientsAgainstATarget(t *testing.T) {
-	device := fakeDevice(t, answering(conformOK))
+	device := testnet.Serve(t, testnet.Answer(conformOK))
 	var out, errOut bytes.Buffer
 	o := clientsOpts(&out, &errOut, "^get/(text|json)$", "go")
 	o.targetAddr = device

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/europi-http/europi-http/internal/upstream"
 )
 
@@ -152,34 +152,6 @@ func TestRuntimeLabel(t *testing.T) {
 // conformOK is the response the fake device gives every request.
 const conformOK = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi\n"
 
-// conformPeer serves conformOK on a local listener, one connection at a
-// time, until the test ends.
-func conformPeer(t *testing.T) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-			_, _ = c.Read(make([]byte, 1024))
-			_, _ = c.Write([]byte(conformOK))
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
-
 // writeScenarios puts scenario files in a fresh folder.
 func writeScenarios(t *testing.T, files map[string]string) string {
 	t.Helper()
@@ -206,7 +178,7 @@ func conformOpts(dir string, out *bytes.Buffer, targets ...string) *ConformOptio
 }
 
 func TestRunConformAgainstATarget(t *testing.T) {
-	addr := conformPeer(t)
+	addr := testnet.Serve(t, testnet.Answer(conformOK))
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing, "errors/teapot.scenario": failing})
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, "http://"+addr)
@@ -238,7 +210,7 @@ func TestRunConformAgainstATarget(t *testing.T) {
 }
 
 func TestRunConformMatrix(t *testing.T) {
-	a, b := conformPeer(t), conformPeer(t)
+	a, b := testnet.Serve(t, testnet.Answer(conformOK)), testnet.Serve(t, testnet.Answer(conformOK))
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
 	var out bytes.Buffer
 	require.NoError(t, runConform(t.Context(), conformOpts(dir, &out, a, "pico-w="+b)))
@@ -255,7 +227,7 @@ func TestRunConformList(t *testing.T) {
 }
 
 func TestRunConformUpdate(t *testing.T) {
-	addr := conformPeer(t)
+	addr := testnet.Serve(t, testnet.Answer(conformOK))
 	dir := writeScenarios(t, map[string]string{"errors/teapot.scenario": failing})
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, addr)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance/recorder"
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 func TestRecordFlags(t *testing.T) {
@@ -83,29 +84,10 @@ func TestRecordFlags(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer the recorder's connections may write to at
-// once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // recording is a running `record` command.
 type recording struct {
 	addr string
-	out  *syncBuffer
+	out  *testnet.SyncBuffer
 	stop func() error
 }
 
@@ -115,7 +97,7 @@ func startRecord(t *testing.T, dir, upstream string) *recording {
 	t.Helper()
 	ln, err := nettest.NewLocalListener("tcp")
 	require.NoError(t, err)
-	out := &syncBuffer{}
+	out := &testnet.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	o := &RecordOptions{Upstream: upstream, upstreamAddr: upstream, Dir: dir, MaxBytes: recorder.DefaultMaxBytes,
 		Idle: 2 * time.Second, Gap: recorder.DefaultGap, Out: out, ErrOut: out}
@@ -242,7 +224,7 @@ func TestRecordOnTheEmulatorReplaysWithoutDifferences(t *testing.T) {
 // its text differently and replays on the emulator: the report names the
 // clause and the offset.
 func TestRecordedReplayThatDiffersSaysWhere(t *testing.T) {
-	device := fakeDevice(t, answering("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi!\n"))
+	device := testnet.Serve(t, testnet.Answer("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi!\n"))
 	dir := t.TempDir()
 	rec := startRecord(t, dir, device)
 	exchange(t, rec.addr, "GET /text HTTP/1.0\r\n\r\n")
@@ -256,51 +238,16 @@ func TestRecordedReplayThatDiffersSaysWhere(t *testing.T) {
 	assert.Contains(t, replay.String(), "first difference at offset 22")
 }
 
-// fakeDevice runs handle on each connection, one at a time, until the
-// test ends.
-func fakeDevice(t *testing.T, handle func(c net.Conn)) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-			handle(c)
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
-
-// answering returns a device handler that answers resp after one read.
-func answering(resp string) func(net.Conn) {
-	return func(c net.Conn) {
-		_, _ = c.Read(make([]byte, 1024))
-		_, _ = c.Write([]byte(resp))
-	}
-}
-
 // TestRecordInterruptedLeavesWholeFiles stops the recorder with a
 // connection open: that one is not written, the finished ones are, and
 // nothing else is in the folder. A second run adds after the first.
 func TestRecordInterruptedLeavesWholeFiles(t *testing.T) {
 	held := make(chan struct{}, 1)
 	n := 0
-	device := fakeDevice(t, func(c net.Conn) {
+	device := testnet.Serve(t, func(c *net.TCPConn) {
 		n++
 		if n != 2 {
-			answering(conformOK)(c)
+			testnet.Answer(conformOK)(c)
 			return
 		}
 		// The second connection stays open until the relay gives up on it.

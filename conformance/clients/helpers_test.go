@@ -4,15 +4,15 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/nettest"
 )
 
 // Answers of a fake device.
@@ -36,35 +36,18 @@ type received struct {
 // reading one whole request, whose parts it sends on got.
 func fakeDevice(t *testing.T, answer string) (string, <-chan received) {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
 	got := make(chan received, 16)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
+		if req, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+			body, _ := io.ReadAll(req.Body)
+			select {
+			case got <- received{Method: req.Method, Path: req.URL.RequestURI(), Body: body}:
+			default:
 			}
-			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-			if req, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
-				body, _ := io.ReadAll(req.Body)
-				select {
-				case got <- received{Method: req.Method, Path: req.URL.RequestURI(), Body: body}:
-				default:
-				}
-			}
-			_, _ = c.Write([]byte(answer))
-			_ = c.Close()
 		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		wg.Wait()
+		_, _ = c.Write([]byte(answer))
 	})
-	return ln.Addr().String(), got
+	return addr, got
 }
 
 // startClient starts a client or skips the test when it is not installed.

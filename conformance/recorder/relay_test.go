@@ -5,11 +5,11 @@ import (
 	"context"
 	"io"
 	"net"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
@@ -17,33 +17,6 @@ import (
 
 // testDeadline bounds every read and write of these tests.
 const testDeadline = 5 * time.Second
-
-// fakeServer runs handle on each connection to a local listener, one at a
-// time, until the test ends, and returns the listener's address.
-func fakeServer(t *testing.T, handle func(c *net.TCPConn)) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(testDeadline))
-			handle(c.(*net.TCPConn))
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
 
 // startRelay runs r on a local listener until the test ends and returns
 // its address and the sessions it reports.
@@ -98,7 +71,7 @@ func TestRelayForwardsBytesUnchanged(t *testing.T) {
 	head := []byte("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\nX-One=1\r\n\r\n")
 	body := []byte("caf\xc3\xa9 \xff\n")
 	got := make(chan []byte, 1)
-	upstream := fakeServer(t, func(c *net.TCPConn) {
+	upstream := testnet.Serve(t, func(c *net.TCPConn) {
 		buf := make([]byte, 1024)
 		n, _ := c.Read(buf)
 		got <- buf[:n]
@@ -129,7 +102,7 @@ func TestRelayForwardsBytesUnchanged(t *testing.T) {
 }
 
 func TestRelayPassesOnHalfClose(t *testing.T) {
-	upstream := fakeServer(t, func(c *net.TCPConn) {
+	upstream := testnet.Serve(t, func(c *net.TCPConn) {
 		// Only a FIN from the relay ends this read.
 		req, err := readAll(c)
 		if err == nil {
@@ -156,7 +129,7 @@ func TestRelayPassesOnHalfClose(t *testing.T) {
 
 func TestRelayPassesOnResets(t *testing.T) {
 	t.Run("from the server", func(t *testing.T) {
-		upstream := fakeServer(t, func(c *net.TCPConn) {
+		upstream := testnet.Serve(t, func(c *net.TCPConn) {
 			_, _ = c.Read(make([]byte, 1024))
 			_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n"))
 			_ = c.SetLinger(0)
@@ -173,7 +146,7 @@ func TestRelayPassesOnResets(t *testing.T) {
 	})
 	t.Run("from the client", func(t *testing.T) {
 		got, serverErr := make(chan struct{}), make(chan error, 1)
-		upstream := fakeServer(t, func(c *net.TCPConn) {
+		upstream := testnet.Serve(t, func(c *net.TCPConn) {
 			_, _ = c.Read(make([]byte, 1024))
 			close(got)
 			_, err := readAll(c)
@@ -194,7 +167,7 @@ func TestRelayPassesOnResets(t *testing.T) {
 }
 
 func TestRelayByteCap(t *testing.T) {
-	upstream := fakeServer(t, func(c *net.TCPConn) { _, _ = readAll(c) })
+	upstream := testnet.Serve(t, func(c *net.TCPConn) { _, _ = readAll(c) })
 	addr, sessions := startRelay(t, &Relay{Upstream: upstream, MaxBytes: 100})
 	c := dial(t, addr)
 	_, _ = c.Write(bytes.Repeat([]byte("a"), 200))
@@ -206,7 +179,7 @@ func TestRelayByteCap(t *testing.T) {
 }
 
 func TestRelayIdleTimeout(t *testing.T) {
-	upstream := fakeServer(t, func(c *net.TCPConn) { _, _ = readAll(c) })
+	upstream := testnet.Serve(t, func(c *net.TCPConn) { _, _ = readAll(c) })
 	addr, sessions := startRelay(t, &Relay{Upstream: upstream, Idle: 100 * time.Millisecond})
 	c := dial(t, addr)
 	start := time.Now()
@@ -224,7 +197,7 @@ func TestRelayIdleTimeout(t *testing.T) {
 
 func TestRelayStopsCleanly(t *testing.T) {
 	got := make(chan struct{})
-	upstream := fakeServer(t, func(c *net.TCPConn) {
+	upstream := testnet.Serve(t, func(c *net.TCPConn) {
 		_, _ = c.Read(make([]byte, 1))
 		close(got)
 		_, _ = readAll(c)
@@ -272,7 +245,7 @@ func TestRelayUnreachableUpstream(t *testing.T) {
 
 func TestRelayKeepsTheAnswerOfAClientThatLeft(t *testing.T) {
 	big := bytes.Repeat([]byte("0123456789"), 50000)
-	upstream := fakeServer(t, func(c *net.TCPConn) {
+	upstream := testnet.Serve(t, func(c *net.TCPConn) {
 		// Answer once the client has gone: the relay passes its FIN on.
 		if _, err := readAll(c); err == nil {
 			_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n"))
@@ -300,7 +273,7 @@ func TestRelayNeedsAnUpstream(t *testing.T) {
 }
 
 func TestRelayNumbersFromFirstSeq(t *testing.T) {
-	upstream := fakeServer(t, func(c *net.TCPConn) {})
+	upstream := testnet.Serve(t, func(c *net.TCPConn) {})
 	addr, sessions := startRelay(t, &Relay{Upstream: upstream, FirstSeq: 42})
 	for want := 42; want < 44; want++ {
 		c := dial(t, addr)

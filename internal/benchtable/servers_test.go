@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"net"
 	"testing"
-	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/nettest"
 )
 
 func TestStartBinaryRefusesAnAddressOffLoopback(t *testing.T) {
@@ -18,46 +18,21 @@ func TestStartBinaryRefusesAnAddressOffLoopback(t *testing.T) {
 }
 
 func TestWaitAnswer(t *testing.T) {
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	defer ln.Close()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; ; i++ {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-			buf := make([]byte, 1024)
-			_, _ = c.Read(buf)
-			if i > 0 { // the first answer is cut short: not ready yet
-				_, _ = c.Write([]byte(devicePage))
-			} else {
-				_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n"))
-			}
-			_ = c.Close()
+	answers := 0
+	addr := testnet.Serve(t, func(c *net.TCPConn) {
+		testnet.ReadRequest(c)
+		if answers++; answers > 1 { // the first answer is cut short: not ready yet
+			_, _ = c.Write([]byte(devicePage))
+		} else {
+			_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n"))
 		}
-	}()
-	got, err := waitAnswer(context.Background(), ln.Addr().String())
+	})
+	got, err := waitAnswer(context.Background(), addr)
 	require.NoError(t, err)
 	assert.Equal(t, devicePage, string(got))
-	require.NoError(t, ln.Close())
-	<-done
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = waitAnswer(ctx, refusedAddr(t))
+	_, err = waitAnswer(ctx, testnet.RefusedAddr(t))
 	assert.ErrorContains(t, err, "no complete answer")
-}
-
-// refusedAddr returns a loopback address nothing listens on.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }

@@ -3,12 +3,10 @@ package loadgen
 import (
 	"bytes"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-	"golang.org/x/net/nettest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // testDeadline bounds every wait in these tests.
@@ -21,60 +19,30 @@ const deviceResponse = "HTTP/1.0 200 OK\r\nContent-type: text/html\r\ncharset=ut
 // deviceBody is deviceResponse's body.
 const deviceBody = "<h1>EuroPi</h1>"
 
-// rawServer is a tiny TCP server on a nettest listener that treats each
-// connection with its behaviour, closing everything when the test ends.
+// rawServer is a tiny TCP server on a loopback listener that treats each
+// connection with its behaviour, concurrently, closing everything when the
+// test ends.
 type rawServer struct {
-	ln       net.Listener
+	address  string
 	accepted chan struct{} // gets a value per accepted connection, if there is room
-	mu       sync.Mutex
-	conns    []net.Conn
-	wg       sync.WaitGroup
 }
 
 // startRaw starts a raw server whose connections are handled by serve.
 func startRaw(t *testing.T, serve func(net.Conn)) *rawServer {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	s := &rawServer{ln: ln, accepted: make(chan struct{}, 64)}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.conns = append(s.conns, c)
-			s.mu.Unlock()
-			select {
-			case s.accepted <- struct{}{}:
-			default:
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(testDeadline))
-				serve(c)
-			}()
+	s := &rawServer{accepted: make(chan struct{}, 64)}
+	s.address = testnet.ServeConcurrently(t, func(c *net.TCPConn) {
+		select {
+		case s.accepted <- struct{}{}:
+		default:
 		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			_ = c.SetDeadline(time.Now())
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
+		serve(c)
 	})
 	return s
 }
 
 // addr returns the server's address.
-func (s *rawServer) addr() string { return s.ln.Addr().String() }
+func (s *rawServer) addr() string { return s.address }
 
 // readRequest reads until the request's blank line, so that closing does
 // not reset the connection over unread bytes.
@@ -120,15 +88,4 @@ func neverAnswer(c net.Conn) {
 			return
 		}
 	}
-}
-
-// refusedAddr returns an address nothing listens on: a local listener's,
-// closed.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -58,7 +59,7 @@ func TestRunCountsOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := refusedAddr(t)
+			addr := testnet.RefusedAddr(t)
 			if tt.serve != nil {
 				addr = startRaw(t, tt.serve).addr()
 			}

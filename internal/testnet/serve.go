@@ -86,3 +86,14 @@ func ServeConcurrently(t testing.TB, handle func(c *net.TCPConn)) string {
 	})
 	return ln.Addr().String()
 }
+
+// RefusedAddr returns a loopback address that nothing listens on: a
+// listener's, closed again, so a dial there is refused.
+func RefusedAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
