@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/nettest"
 )
 
 // update rewrites the golden files (go test ./conformance/clients -update).
@@ -132,20 +132,10 @@ func TestDeviceExchange(t *testing.T) {
 	assert.Equal(t, "plain text\n", string(d.Body))
 	d = exchange(context.Background(), silent, []byte("GET /text HTTP/1.0\r\n\r\n"), 5*time.Second)
 	assert.Equal(t, "nothing (fin)", d.Cell())
-	gone := closedAddr(t)
+	gone := testnet.RefusedAddr(t)
 	d = exchange(context.Background(), gone, []byte("GET /text HTTP/1.0\r\n\r\n"), time.Second)
 	assert.Equal(t, "error", d.End)
 	assert.Contains(t, d.Error, "refused")
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 func TestJudge(t *testing.T) {
