@@ -38,6 +38,11 @@ func installFixture(s *HttpServer) {
 		case digitsAfter(path, "/status/") != "":
 			d := digitsAfter(path, "/status/")
 			code, _ := strconv.Atoi(d)
+			if code == 0 {
+				// To SendResponse 0 means the default status; upstream's
+				// table has no 0, so its lookup raises KeyError: 0.
+				return &UnknownStatusError{Status: 0}
+			}
 			return s.SendResponse(conn, "status "+d, code, MimeText, nil)
 		case digitsAfter(path, "/error/") != "":
 			d := digitsAfter(path, "/error/")
