@@ -13,7 +13,6 @@ import (
 
 	"github.com/europi-http/europi-http/conformance/recorder"
 	"github.com/europi-http/europi-http/emulator"
-	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/pyrt"
 )
@@ -132,7 +131,7 @@ func (o *RecordOptions) validate() error {
 	if err != nil {
 		return err
 	}
-	if err := dashboard.SetInputs(emulator.NewIO(), sets); err != nil {
+	if err := emulator.NewIO().SetInputs(sets); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
 	if _, _, err := net.SplitHostPort(o.Listen); err != nil {
@@ -192,7 +191,7 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 			return err
 		}
 		panel := emulator.NewIO()
-		if err := dashboard.SetInputs(panel, sets); err != nil {
+		if err := panel.SetInputs(sets); err != nil {
 			return &exitError{code: 2, err: fmt.Errorf("--set: %w", err)}
 		}
 		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(panel)})

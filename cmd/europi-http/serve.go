@@ -92,10 +92,10 @@ The device port never serves dashboard traffic.`,
 
 // parseSets parses --set NAME=VALUE flags, as the dashboard's API takes
 // inputs.
-func parseSets(sets []string) ([]dashboard.Input, error) {
-	var out []dashboard.Input
+func parseSets(sets []string) ([]emulator.Input, error) {
+	var out []emulator.Input
 	for _, s := range sets {
-		in, err := dashboard.ParseInput(s)
+		in, err := emulator.ParseInput(s)
 		if err != nil {
 			return nil, fmt.Errorf("--set %w", err)
 		}
@@ -118,7 +118,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	io := emulator.NewIO()
-	if err := dashboard.SetInputs(io, sets); err != nil {
+	if err := io.SetInputs(sets); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
 	// dash is set before serving starts; Configure runs inside Serve.

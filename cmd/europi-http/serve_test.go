@@ -64,7 +64,7 @@ func TestServeFlags(t *testing.T) {
 func TestParseSets(t *testing.T) {
 	got, err := parseSets([]string{"k1=40", " ain = 3.5 "})
 	require.NoError(t, err)
-	assert.Equal(t, []dashboard.Input{{Name: "k1", Value: 40}, {Name: "ain", Value: 3.5}}, got)
+	assert.Equal(t, []emulator.Input{{Name: "k1", Value: 40}, {Name: "ain", Value: 3.5}}, got)
 	for _, bad := range []string{"k1", "=3", "k1=x", "k1="} {
 		_, err := parseSets([]string{bad})
 		assert.ErrorContains(t, err, "--set \""+bad+"\"", bad)

@@ -132,7 +132,7 @@ func (d *Dashboard) postInputs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `no inputs given; want a JSON object like {"k1": 40, "b1": 1}`)
 		return
 	}
-	if err := SetInputs(d.src.IO(), inputsFromJSON(m)); err != nil {
+	if err := d.src.IO().SetInputs(inputsFromJSON(m)); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}

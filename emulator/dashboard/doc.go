@@ -10,7 +10,7 @@
 // the raw request and response bytes, escaped.
 //
 // Everything the page does goes through a small JSON API under /api/,
-// which the CLI's --set (through SetInputs) and tests use too:
+// which scripts and tests use too (it sets inputs as the CLI's --set does):
 //
 //	GET  /api/state      the panel (emulator.IOState)
 //	POST /api/inputs     set inputs: {"k1": 40, "b1": 1}; all or nothing

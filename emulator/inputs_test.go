@@ -1,12 +1,10 @@
-package dashboard
+package emulator
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/europi-http/europi-http/emulator"
 )
 
 func TestParseInput(t *testing.T) {
@@ -41,22 +39,22 @@ func TestSetInputs(t *testing.T) {
 	tests := []struct {
 		name    string
 		inputs  []Input
-		want    emulator.InputState
+		want    InputState
 		wantErr string
 	}{
-		{"none", nil, emulator.InputState{}, ""},
+		{"none", nil, InputState{}, ""},
 		{"several", []Input{{"k1", 40}, {"din", 1}, {"ain", 12}},
-			emulator.InputState{K1: 40, DIN: 1, AIN: 12}, ""},
-		{"the last of a name wins", []Input{{"k2", 10}, {"k2", 20}}, emulator.InputState{K2: 20}, ""},
+			InputState{K1: 40, DIN: 1, AIN: 12}, ""},
+		{"the last of a name wins", []Input{{"k2", 10}, {"k2", 20}}, InputState{K2: 20}, ""},
 		{"a bad one changes nothing", []Input{{"k1", 40}, {"b1", 2}},
-			emulator.InputState{}, "input b1: 2 is not 0 or 1"},
+			InputState{}, "input b1: 2 is not 0 or 1"},
 		{"an unknown name changes nothing", []Input{{"b1", 1}, {"cv1", 5}},
-			emulator.InputState{}, `unknown input "cv1"`},
+			InputState{}, `unknown input "cv1"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			io := emulator.NewIO()
-			err := SetInputs(io, tt.inputs)
+			io := NewIO()
+			err := io.SetInputs(tt.inputs)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
 			} else {
