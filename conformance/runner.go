@@ -135,7 +135,15 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 		res.Notes = append(res.Notes, "the device script would stop here; this target cannot report escapes, so that is not checked")
 	}
 
+	if len(s.Inputs) > 0 && t.Panel == nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("the scenario's [inputs] were not set: %s has no panel this run can set", t.Name))
+	}
+
 	for attempt := 1; ; attempt++ {
+		if f := setInputs(t, s); f != nil {
+			res.Failures = []Failure{*f}
+			break
+		}
 		before, eventsBefore := 0, profileEventCount(t)
 		if t.Escapes != nil {
 			before = len(t.Escapes.Escapes())
@@ -179,6 +187,19 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 	}
 	res.Duration = time.Since(start)
 	return res
+}
+
+// setInputs sets the scenario's panel inputs on a target that has a
+// panel, and returns a failure when it refuses them.
+func setInputs(t Target, s *scenario.Scenario) *Failure {
+	if t.Panel == nil || len(s.Inputs) == 0 {
+		return nil
+	}
+	if err := t.Panel.SetInputs(s.Inputs); err != nil {
+		return &Failure{Section: "inputs", Line: s.Inputs[0].Line, What: "inputs", Offset: -1,
+			Detail: "the target refused the scenario's inputs: " + err.Error()}
+	}
+	return nil
 }
 
 // collectEscapes fills in the escapes a scenario caused. It first has the

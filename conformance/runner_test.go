@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"errors"
 	"net"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -199,4 +201,58 @@ func TestRunnerRunReportsEachResult(t *testing.T) {
 	results := r.Run(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"x"}}, []*scenario.Scenario{a, b})
 	require.Len(t, results, 2)
 	assert.Equal(t, []string{"a/one=pass", "b/two=fail"}, seen)
+}
+
+// fakePanel records the inputs a runner sets, or refuses them.
+type fakePanel struct {
+	set    [][]scenario.Input
+	refuse error
+}
+
+func (p *fakePanel) SetInputs(inputs []scenario.Input) error {
+	if p.refuse != nil {
+		return p.refuse
+	}
+	p.set = append(p.set, inputs)
+	return nil
+}
+
+func TestRunnerSetsInputs(t *testing.T) {
+	addr := testnet.Serve(t, testnet.Answer(okText))
+	withInputs := strings.Replace(textScenario, "[steps]", "[inputs]\nk1 40\nb1 1\n[steps]", 1)
+	k1b1 := []scenario.Input{{Name: "k1", Value: 40, Line: 5}, {Name: "b1", Value: 1, Line: 6}}
+	tests := []struct {
+		name      string
+		text      string
+		panel     *fakePanel
+		wantSet   [][]scenario.Input
+		wantNote  string
+		wantState Status
+	}{
+		{"set on a panel", withInputs, &fakePanel{}, [][]scenario.Input{k1b1}, "", StatusPass},
+		{"nothing to set", textScenario, &fakePanel{}, nil, "", StatusPass},
+		{"ignored without a panel", withInputs, nil, nil, "the scenario's [inputs] were not set: fake has no panel this run can set", StatusPass},
+		{"refused", withInputs, &fakePanel{refuse: errors.New("no knobs")}, nil, "", StatusFail},
+	}
+	var r Runner
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := Target{Name: "fake", Addr: addr}
+			if tt.panel != nil {
+				target.Panel = tt.panel
+			}
+			res := r.RunScenario(t.Context(), target, mustParse(t, "r/x", tt.text))
+			assert.Equal(t, tt.wantState, res.Status, "%v", res.Failures)
+			if tt.panel != nil {
+				assert.Equal(t, tt.wantSet, tt.panel.set)
+			}
+			if tt.wantNote != "" {
+				assert.Contains(t, res.Notes, tt.wantNote)
+			}
+			if tt.wantState == StatusFail {
+				require.Len(t, res.Failures, 1)
+				assert.Equal(t, "[inputs] line 5: inputs: the target refused the scenario's inputs: no knobs", res.Failures[0].Summary())
+			}
+		})
+	}
 }

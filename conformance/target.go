@@ -36,6 +36,17 @@ type Target struct {
 	// changed on each connection, so a result can name the rules behind
 	// a difference.
 	ProfileEvents ProfileReporter
+	// Panel, when set, sets the panel inputs of a scenario's [inputs]
+	// section before each attempt of it. A target without a panel (a
+	// device, upstream) leaves it nil and so ignores the section.
+	Panel PanelSetter
+}
+
+// PanelSetter is a target whose panel inputs can be set from outside, as
+// internal/emutarget's emulator does.
+type PanelSetter interface {
+	// SetInputs sets every input given, or none and says why.
+	SetInputs(inputs []scenario.Input) error
 }
 
 // EscapeReporter is a target that knows when the device script would have

@@ -28,7 +28,7 @@ func (e *ParseError) Error() string {
 // parser holds the state of one Parse.
 type parser struct {
 	s        *Scenario
-	section  string   // "", "scenario", "steps", "expect", "device"
+	section  string   // "", "scenario", "inputs", "steps", "expect", "device"
 	cur      *Section // the current expect or device section
 	comments []string // comment lines waiting for the next item
 	cont     *Bytes   // the Bytes a continuation line extends
@@ -90,6 +90,8 @@ func (p *parser) parseLine(line string) error {
 		return fmt.Errorf("%q before the first section; a file starts with [scenario]", toks[0].text)
 	case "scenario":
 		return p.scenarioLine(toks)
+	case "inputs":
+		return p.inputLine(toks)
 	case "steps":
 		return p.stepLine(toks)
 	default:
@@ -119,9 +121,9 @@ func (p *parser) takeComments() []string {
 	return c
 }
 
-// sectionOrder is where each section may appear: [scenario], then [steps],
-// then any number of [expect] and [device].
-var sectionOrder = map[string]int{"scenario": 0, "steps": 1, "expect": 2, "device": 2}
+// sectionOrder is where each section may appear: [scenario], then
+// [inputs] if any, then [steps], then any number of [expect] and [device].
+var sectionOrder = map[string]int{"scenario": 0, "inputs": 1, "steps": 2, "expect": 3, "device": 3}
 
 // header starts a new section.
 func (p *parser) header(line string) error {
@@ -135,18 +137,21 @@ func (p *parser) header(line string) error {
 	kind := words[0]
 	order, ok := sectionOrder[kind]
 	if !ok {
-		return fmt.Errorf("unknown section [%s]; want scenario, steps, expect or device", kind)
+		return fmt.Errorf("unknown section [%s]; want scenario, inputs, steps, expect or device", kind)
 	}
 	if prev, ok := sectionOrder[p.section]; ok && p.section != "" && order < prev {
-		return fmt.Errorf("[%s] after [%s]; sections go scenario, steps, then expect and device", kind, p.section)
+		return fmt.Errorf("[%s] after [%s]; sections go scenario, inputs, steps, then expect and device", kind, p.section)
 	}
 	if p.section == "" && kind != "scenario" {
 		return fmt.Errorf("the file must start with [scenario], not [%s]", kind)
 	}
+	if p.section == "inputs" && len(p.s.Inputs) == 0 {
+		return fmt.Errorf("[inputs] sets nothing: give NAME VALUE lines, or leave the section out")
+	}
 	p.section = kind
 	p.cur = nil
 	switch kind {
-	case "scenario", "steps":
+	case "scenario", "inputs", "steps":
 		if len(words) > 1 {
 			return fmt.Errorf("[%s] takes no arguments", kind)
 		}
@@ -157,7 +162,7 @@ func (p *parser) header(line string) error {
 		if kind == "scenario" {
 			p.s.Comment = p.takeComments()
 		} else if len(p.comments) > 0 {
-			return fmt.Errorf("comments before [steps] belong inside [scenario] or after [steps]")
+			return fmt.Errorf("comments before [%s] belong inside [scenario] or after [steps]", kind)
 		}
 		return nil
 	}

@@ -18,6 +18,12 @@ var full = lines(
 	`rule routes "r2"`,
 	"timeout 300ms",
 	"",
+	"[inputs]",
+	"k1 40",
+	"# held down",
+	"b1 1",
+	"ain 3.5",
+	"",
 	"[steps]",
 	"connect a",
 	`send "GET / HTTP/1.0\r\n" "x"*3`,
@@ -75,7 +81,9 @@ func TestParseFull(t *testing.T) {
 	assert.Equal(t, 300*time.Millisecond, s.Timeout)
 
 	require.Len(t, s.Steps, 9)
-	assert.Equal(t, Step{Kind: StepConnect, Conn: "a", Line: 10}, s.Steps[0])
+	assert.Equal(t, []Input{{Name: "k1", Value: 40, Line: 10}, {Name: "b1", Value: 1, Comment: []string{"held down"}, Line: 12},
+		{Name: "ain", Value: 3.5, Line: 13}}, s.Inputs)
+	assert.Equal(t, Step{Kind: StepConnect, Conn: "a", Line: 16}, s.Steps[0])
 	assert.Equal(t, MainConn, s.Steps[1].Conn)
 	assert.Equal(t, "GET / HTTP/1.0\r\nxxx\x00\xff\r\n", string(s.Steps[1].Data.Value()))
 	assert.Equal(t, []Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, s.Steps[1].Data.Parts)
@@ -90,7 +98,7 @@ func TestParseFull(t *testing.T) {
 	assert.Equal(t, "expect", main.Header())
 	assert.Equal(t, []End{EndFIN, EndRST}, main.Clauses[4].Ends)
 	assert.Equal(t, "a\nb", string(main.Clauses[3].Bytes.Value()))
-	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 28}, main.Clauses[5])
+	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 34}, main.Clauses[5])
 	b := s.Sections[2]
 	assert.Equal(t, 418, b.Clauses[1].N)
 	assert.Equal(t, "I'm a teapot", b.Clauses[1].Text)
@@ -155,6 +163,22 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate clause", head + "[expect]\nstatus \"a\"\nstatus \"b\"\n", 9, "states status twice"},
 		{"message and message-like", head + "[expect]\nmessage \"a\"\nmessage-like \"b\"\n", 7, "both message and message-like"},
 		{"negative count", head + "[expect]\nlength -1\n", 8, "not a whole number"},
+		{"inputs after steps", head + "[inputs]\n", 7, "[inputs] after [steps]"},
+		{"empty inputs", "[scenario]\n[inputs]\n[steps]\n", 3, "[inputs] sets nothing"},
+		{"second inputs", "[scenario]\n[inputs]\nk1 1\n[inputs]\n", 4, "a second [inputs]"},
+		{"inputs take no arguments", "[scenario]\n[inputs a]\n", 2, "[inputs] takes no arguments"},
+		{"unknown input", "[scenario]\n[inputs]\nk3 1\n", 3, `unknown input "k3"; want one of k1, k2, ain, din, b1, b2`},
+		{"input twice", "[scenario]\n[inputs]\nk1 1\nk1 2\n", 4, "input k1 is set twice"},
+		{"input without value", "[scenario]\n[inputs]\nk1\n", 3, "k1: want a number"},
+		{"input value quoted", "[scenario]\n[inputs]\nk1 \"4\"\n", 3, "k1: want a number"},
+		{"input value not a number", "[scenario]\n[inputs]\nk1 high\n", 3, `k1: "high" is not a decimal number`},
+		{"input value in hex", "[scenario]\n[inputs]\nk1 0x10\n", 3, `k1: "0x10" is not a decimal number`},
+		{"input value NaN", "[scenario]\n[inputs]\nain NaN\n", 3, "input ain: NaN is outside 0..12"},
+		{"knob over 100", "[scenario]\n[inputs]\nk2 100.5\n", 3, "input k2: 100.5 is outside 0..100"},
+		{"negative ain", "[scenario]\n[inputs]\nain -1\n", 3, "input ain: -1 is outside 0..12"},
+		{"half a button", "[scenario]\n[inputs]\nb2 0.5\n", 3, "input b2: 0.5 is not 0 or 1"},
+		{"two values", "[scenario]\n[inputs]\ndin 1 0\n", 3, `din: unexpected "0"`},
+		{"comment after the inputs", "[scenario]\n[inputs]\nk1 1\n# x\n[steps]\n", 5, "comments before [steps] belong inside [scenario]"},
 		{"extra argument", head + "[expect]\nlength 1 2\n", 8, `unexpected "2"`},
 	}
 	for _, tt := range tests {

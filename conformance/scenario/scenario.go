@@ -32,6 +32,9 @@ type Scenario struct {
 	// Timeout is how long a connection may stay idle before its read is
 	// declared a timeout; 0 means the runner's default.
 	Timeout time.Duration
+	// Inputs are the panel inputs the scenario was recorded with, its
+	// [inputs] section; nil when it has none.
+	Inputs []Input
 	// Steps are the client's actions, in order.
 	Steps []Step
 	// Sections are the [expect] and [device] sections, in file order: the

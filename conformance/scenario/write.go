@@ -21,6 +21,7 @@ func Format(s *Scenario) []byte {
 	if s.Timeout > 0 {
 		sb.WriteString("timeout " + s.Timeout.String() + "\n")
 	}
+	writeInputs(&sb, s.Inputs)
 
 	sb.WriteString("\n[steps]\n")
 	for _, st := range s.Steps {

@@ -15,6 +15,9 @@ func clearLines(s *Scenario) *Scenario {
 	for i := range s.Rules {
 		s.Rules[i].Line = 0
 	}
+	for i := range s.Inputs {
+		s.Inputs[i].Line = 0
+	}
 	for i := range s.Steps {
 		s.Steps[i].Line = 0
 	}
@@ -57,6 +60,8 @@ func TestFormatParseRoundTrip(t *testing.T) {
 			Description: "d",
 			Rules:       []Rule{{Source: "routes", Text: "r", Comment: []string{"c"}}},
 			Timeout:     1500 * time.Millisecond,
+			Inputs: []Input{{Name: "ain", Value: 0.1, Comment: []string{"a", ""}}, {Name: "k2", Value: 99.99999999999999},
+				{Name: "din", Value: 1}, {Name: "k1", Value: 0}, {Name: "b2", Value: 0}, {Name: "b1", Value: 1}},
 			Steps: []Step{
 				{Kind: StepSend, Conn: "c1", MayFail: true, Data: Bytes{Parts: []Part{{Text: "a"}, {Text: "b", Repeat: 1000}, {Text: "\r\n", NewLine: true}, {Text: ""}}}},
 				{Kind: StepWait, Wait: 2 * time.Millisecond, Comment: []string{"pause"}},
