@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/europi-http/europi-http/conformance/recorder"
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/pyrt"
@@ -165,10 +166,10 @@ func runRecord(ctx context.Context, o *RecordOptions) error {
 }
 
 // emulatorConfig is the in-process emulator --script or --example asks
-// for (the fixture when neither is given) driving panel, copying
-// CPython's differences.
-func (o *RecordOptions) emulatorConfig(panel *emulator.IO) emulator.Config {
-	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: panel, Runtime: pyrt.CPython}
+// for (the fixture when neither is given) driving io, copying CPython's
+// differences.
+func (o *RecordOptions) emulatorConfig(io *emulator.IO) emulator.Config {
+	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: io, Runtime: pyrt.CPython}
 }
 
 // recordOn relays the clients ln accepts until ctx ends, and owns ln.
@@ -185,21 +186,24 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 	}
 
 	upstream := o.upstreamAddr
+	// panel reads the in-process emulator's inputs for each scenario; a
+	// device's panel cannot be read, so its scenarios record none.
+	var panel func() []scenario.Input
 	if upstream == "" {
 		sets, err := parseSets(o.Sets)
 		if err != nil {
 			return err
 		}
-		panel := emulator.NewIO()
-		if err := panel.SetInputs(sets); err != nil {
+		io := emulator.NewIO()
+		if err := io.SetInputs(sets); err != nil {
 			return &exitError{code: 2, err: fmt.Errorf("--set: %w", err)}
 		}
-		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(panel)})
+		t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(io)})
 		if err != nil {
 			return fmt.Errorf("starting the emulator: %w", err)
 		}
 		defer t.Stop()
-		upstream = t.Addr
+		upstream, panel = t.Addr, t.Inputs
 		fmt.Fprintf(o.Out, "upstream: the emulator with %s on %s\n", scriptLabel(o.Script, o.Example, "the conformance fixture"), upstream)
 	}
 
@@ -210,7 +214,7 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 	recorded, written := 0, 0
 	relay := &recorder.Relay{Upstream: upstream, MaxBytes: o.MaxBytes, Idle: o.Idle, FirstSeq: first,
 		OnSession: func(s *recorder.Session) {
-			path, werr := writeSession(store, s, o.Gap)
+			path, werr := writeSession(store, s, o.Gap, panel)
 			mu.Lock()
 			defer mu.Unlock()
 			recorded++
@@ -228,15 +232,19 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 	return err
 }
 
-// writeSession writes a session recorded whole and returns the file's path;
-// "" and no error for a session that was not.
-func writeSession(store *recorder.Store, s *recorder.Session, gap time.Duration) (string, error) {
+// writeSession writes a session recorded whole, with the panel's inputs
+// when there is a panel to read, and returns the file's path; "" and no
+// error for a session that was not.
+func writeSession(store *recorder.Store, s *recorder.Session, gap time.Duration, panel func() []scenario.Input) (string, error) {
 	if s.Outcome != recorder.OutcomeRecorded {
 		return "", nil
 	}
 	sc, err := recorder.Scenario(s, recorder.ID(s.Seq, s.Sent()), gap)
 	if err != nil {
 		return "", err
+	}
+	if panel != nil {
+		sc.Inputs = panel()
 	}
 	return store.Write(sc)
 }

@@ -28,7 +28,8 @@ type Config struct {
 	Profile *profile.Profile
 }
 
-// Target is a running emulator target.
+// Target is a running emulator target. Its panel is the conformance
+// target's Panel: scenarios' [inputs] sections are set on it.
 type Target struct {
 	// Target describes it to the conformance runner.
 	conformance.Target
@@ -97,6 +98,7 @@ func Start(ctx context.Context, cfg Config) (*Target, error) {
 	if p.Name != profile.Host {
 		t.Profile, t.ProfileEvents = p.Label(), events
 	}
+	t.Panel = t
 	return t, nil
 }
 

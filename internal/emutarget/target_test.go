@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/pyrt"
@@ -121,4 +122,18 @@ func TestEscapes(t *testing.T) {
 	got, err := l.WaitEscapes(t.Context(), 1)
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
+}
+
+func TestPanel(t *testing.T) {
+	target := start(t, Config{Emulator: emulator.Config{Example: "status"}})
+	assert.Same(t, target, target.Panel, "the runner sets [inputs] through the target")
+	assert.Equal(t, []scenario.Input{{Name: "k1"}, {Name: "k2"}, {Name: "ain"}, {Name: "din"}, {Name: "b1"}, {Name: "b2"}}, target.Inputs())
+
+	require.NoError(t, target.SetInputs([]scenario.Input{{Name: "k1", Value: 40}, {Name: "ain", Value: 3.5}, {Name: "b2", Value: 1}}))
+	assert.Equal(t, []scenario.Input{{Name: "k1", Value: 40}, {Name: "k2"}, {Name: "ain", Value: 3.5}, {Name: "din"}, {Name: "b1"}, {Name: "b2", Value: 1}}, target.Inputs())
+	assert.Contains(t, get(t, target.Addr, "/"), `"k1": 0.4`, "the script reads what was set")
+
+	err := target.SetInputs([]scenario.Input{{Name: "k2", Value: 10}, {Name: "din", Value: 2}})
+	assert.EqualError(t, err, "input din: 2 is not 0 or 1")
+	assert.Equal(t, 0.0, target.IO().Snapshot().Inputs.K2, "all or none")
 }
