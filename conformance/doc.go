@@ -19,6 +19,10 @@
 // ProfileReporter; each Result names those rules (Result.ProfileRules) and
 // the reports print them beside the scenario.
 //
+// A target with a panel (the emulator, through internal/emutarget) sets a
+// scenario's recorded panel inputs, its [inputs] section, as a
+// PanelSetter before each attempt; other targets ignore the section.
+//
 // The packages around it: scenario is the file format, response cuts a
 // response into its parts and reads error pages, report writes the text,
 // JSON, JUnit and matrix reports, and conformancetest is the go test entry

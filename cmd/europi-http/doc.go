@@ -3,7 +3,10 @@
 //
 // Each subcommand lives in its own file, built by a NewCmdX function that
 // takes an optional run function (so tests can check flag parsing apart
-// from running) and fills an options struct; only main calls os.Exit.
+// from running) and fills an options struct with its flags alone; the run
+// function is runX(ctx, opts), ctx from cmd.Context(). Only main calls
+// os.Exit. The in-process emulator that conform, record and clients start
+// is internal/emutarget's.
 //
 //	europi-http serve      run a handler script in the emulator
 //	europi-http scripts    list the embedded example scripts

@@ -26,6 +26,10 @@
 //	difference "why this runtime differs"
 //	...
 //
+// An optional [inputs] section between [scenario] and [steps] holds the
+// panel inputs a scenario was recorded with (k1 40, b1 1, ...), which a
+// target with a panel sets before running it.
+//
 // Sections named "[expect CONN when LABEL...]" or "[device when LABEL...]"
 // override the base expectation for targets that carry one of the labels
 // (a runtime such as cpython or micropython, a profile such as pico-w); see
