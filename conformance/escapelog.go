@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"sync"
+
+	"github.com/europi-http/europi-http/internal/broadcast"
 )
 
 // EscapeLog is an EscapeReporter that a target's owner feeds: Add records
@@ -11,7 +13,7 @@ import (
 type EscapeLog struct {
 	mu      sync.Mutex
 	all     []string
-	changed chan struct{} // closed and replaced on each Add
+	changed broadcast.Signal // notified on each Add
 }
 
 // Add records an escape and wakes every WaitEscapes.
@@ -19,10 +21,7 @@ func (l *EscapeLog) Add(escape string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.all = append(l.all, escape)
-	if l.changed != nil {
-		close(l.changed)
-	}
-	l.changed = make(chan struct{})
+	l.changed.Notify()
 }
 
 // Escapes returns every escape so far, oldest first.
@@ -38,10 +37,7 @@ func (l *EscapeLog) WaitEscapes(ctx context.Context, n int) ([]string, error) {
 	for {
 		l.mu.Lock()
 		all := append([]string(nil), l.all...)
-		if l.changed == nil {
-			l.changed = make(chan struct{})
-		}
-		changed := l.changed
+		changed := l.changed.Wait()
 		l.mu.Unlock()
 		if len(all) >= n {
 			return all, nil

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/europi-http/europi-http/internal/broadcast"
 )
 
 // NumCVs is the number of CV outputs, EuroPi's NUM_CVS.
@@ -44,8 +46,8 @@ type IO struct {
 	button  [2]int
 	duty    [NumCVs]int
 	version uint64
-	// changed is closed at the next change; see Changed.
-	changed chan struct{}
+	// changed wakes the waiters of Changed at the next change.
+	changed broadcast.Signal
 }
 
 // NewIO returns a panel with every knob at 0 %, every input low and every

@@ -7,18 +7,12 @@ package emulator
 func (io *IO) Changed() <-chan struct{} {
 	io.mu.Lock()
 	defer io.mu.Unlock()
-	if io.changed == nil {
-		io.changed = make(chan struct{})
-	}
-	return io.changed
+	return io.changed.Wait()
 }
 
 // changedLocked records a change: it bumps Version and wakes every waiter.
 // io.mu must be held.
 func (io *IO) changedLocked() {
 	io.version++
-	if io.changed != nil {
-		close(io.changed)
-		io.changed = nil
-	}
+	io.changed.Notify()
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/internal/broadcast"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -61,7 +62,7 @@ type requestLog struct {
 	size    int
 	entries []LogDetail // oldest first, at most size
 	next    uint64
-	changed chan struct{}
+	changed broadcast.Signal
 }
 
 func newRequestLog(size int) *requestLog {
@@ -101,10 +102,7 @@ func (r *requestLog) add(l server.RequestLog) {
 		r.entries = r.entries[:len(r.entries)-1]
 	}
 	r.entries = append(r.entries, d)
-	if r.changed != nil {
-		close(r.changed)
-		r.changed = nil
-	}
+	r.changed.Notify()
 }
 
 // after returns the entries with an ID above id, oldest first.
@@ -136,8 +134,5 @@ func (r *requestLog) get(id uint64) (LogDetail, bool) {
 func (r *requestLog) waitChan() <-chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.changed == nil {
-		r.changed = make(chan struct{})
-	}
-	return r.changed
+	return r.changed.Wait()
 }

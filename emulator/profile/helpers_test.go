@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/net/nettest"
 
+	"github.com/europi-http/europi-http/internal/broadcast"
 	"github.com/europi-http/europi-http/server"
 )
 
@@ -55,14 +56,14 @@ type harness struct {
 
 	mu      sync.Mutex
 	events  []Event
-	changed chan struct{}
+	changed broadcast.Signal
 }
 
 func newHarness(t *testing.T, prof *Profile) *harness {
 	t.Helper()
 	raw, err := nettest.NewLocalListener("tcp")
 	require.NoError(t, err)
-	h := &harness{t: t, addr: raw.Addr().String(), logs: make(chan server.RequestLog, 64), changed: make(chan struct{})}
+	h := &harness{t: t, addr: raw.Addr().String(), logs: make(chan server.RequestLog, 64)}
 	wrapped := prof.Wrap(raw, h.record)
 	h.l, _ = wrapped.(*listener)
 	h.srv = server.New(wrapped)
@@ -88,8 +89,7 @@ func (h *harness) record(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.events = append(h.events, e)
-	close(h.changed)
-	h.changed = make(chan struct{})
+	h.changed.Notify()
 }
 
 // eventsFor returns the events a rule reported so far.
@@ -118,7 +118,7 @@ func (h *harness) waitEvent(rule string, kind Kind) Event {
 				return e
 			}
 		}
-		ch := h.changed
+		ch := h.changed.Wait()
 		h.mu.Unlock()
 		select {
 		case <-ch:

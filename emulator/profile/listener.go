@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/broadcast"
 )
 
 // maxPending bounds the connections taken from the kernel ahead of the
@@ -59,10 +61,10 @@ type listener struct {
 	epoch  time.Time // lwIP's timer ticks at epoch + k*Tick
 
 	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every state change
-	pending  []*conn       // accepted from the kernel, not yet by the server
-	open     int           // pending plus accepted and not yet closed
-	held     bool          // the limit is reached and was reported
+	changed  broadcast.Signal // notified on every state change
+	pending  []*conn          // accepted from the kernel, not yet by the server
+	open     int              // pending plus accepted and not yet closed
+	held     bool             // the limit is reached and was reported
 	closed   bool
 	deadline time.Time
 	loopErr  error // why the accept loop ended
@@ -91,7 +93,6 @@ func (p *Profile) Wrap(ln net.Listener, events func(Event)) net.Listener {
 		rules:    p.ruleSet(),
 		events:   events,
 		epoch:    time.Now(),
-		changed:  make(chan struct{}),
 		draining: make(map[*conn]struct{}),
 		loopDone: make(chan struct{}),
 	}
@@ -247,14 +248,13 @@ func (l *listener) opError(err error) error {
 
 // broadcastLocked wakes everyone waiting on the listener's state.
 func (l *listener) broadcastLocked() {
-	close(l.changed)
-	l.changed = make(chan struct{})
+	l.changed.Notify()
 }
 
 // waitLocked releases l.mu until the state changes or until wake (if not
 // zero), then takes it again.
 func (l *listener) waitLocked(wake time.Time) {
-	ch := l.changed
+	ch := l.changed.Wait()
 	l.mu.Unlock()
 	defer l.mu.Lock()
 	if wake.IsZero() {
