@@ -6,14 +6,17 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// isClosed reports whether ch is closed, without blocking.
-func isClosed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
+// woken counts the channels that are closed, without blocking.
+func woken(chans ...<-chan struct{}) int {
+	n := 0
+	for _, ch := range chans {
+		select {
+		case <-ch:
+			n++
+		default:
+		}
 	}
+	return n
 }
 
 func TestSignal(t *testing.T) {
@@ -22,13 +25,12 @@ func TestSignal(t *testing.T) {
 	assert.Nil(t, s.ch)
 
 	a, b := s.Wait(), s.Wait()
-	assert.False(t, isClosed(a))
+	assert.Equal(t, 0, woken(a, b))
 	s.Notify()
-	assert.True(t, isClosed(a), "every waiter wakes")
-	assert.True(t, isClosed(b), "every waiter wakes")
+	assert.Equal(t, 2, woken(a, b), "every waiter wakes")
 
 	c := s.Wait()
-	assert.False(t, isClosed(c), "a waiter after a Notify waits for the next one")
+	assert.Equal(t, 0, woken(c), "a waiter after a Notify waits for the next one")
 	s.Notify()
-	assert.True(t, isClosed(c))
+	assert.Equal(t, 1, woken(c))
 }
