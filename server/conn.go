@@ -23,6 +23,9 @@ type Conn struct {
 	status int
 	bytes  int
 	resp   []byte
+	// respOwned says that resp is a slice of a buffer the server wrote
+	// from (see logSent), not a copy of its own.
+	respOwned bool
 	// keep says whether to copy sent bytes into resp: only a RequestLog
 	// reader needs them.
 	keep  bool
@@ -37,16 +40,47 @@ func newConn(nc net.Conn) *Conn {
 // upstream, callers do not retry a short count; a device profile's
 // connection may accept fewer bytes than offered. Write errors come back as
 // *OSError.
-func (c *Conn) Send(p []byte) (int, error) {
+func (c *Conn) Send(p []byte) (int, error) { return c.send(p, false) }
+
+// send writes p in one call. owned says that p belongs to the server and
+// is never written again, so the request log may keep it without a copy.
+func (c *Conn) send(p []byte, owned bool) (int, error) {
 	n, err := c.nc.Write(p)
 	c.bytes += n
-	if room := MaxLoggedBytes - len(c.resp); c.keep && room > 0 {
-		c.resp = append(c.resp, p[:min(n, room)]...)
+	if c.keep {
+		c.logSent(p[:n], owned)
 	}
 	if err != nil {
 		return n, &OSError{Op: "send", Err: err}
 	}
 	return n, nil
+}
+
+// logSent adds sent bytes to the kept response, up to MaxLoggedBytes. The
+// usual response, SendResponse's header block and body written from one
+// buffer of at most MaxLoggedBytes, is kept by reference: the log costs
+// the serving loop no copy, whatever the response's size. Other bytes are
+// copied (at most MaxLoggedBytes of them), so a kept response never pins
+// more memory than that.
+func (c *Conn) logSent(p []byte, owned bool) {
+	room := MaxLoggedBytes - len(c.resp)
+	if room <= 0 || len(p) == 0 {
+		return
+	}
+	p = p[:min(len(p), room)]
+	switch {
+	case owned && c.respOwned && len(c.resp) < cap(c.resp) && &c.resp[:len(c.resp)+1][len(c.resp)] == &p[0]:
+		// p continues the kept bytes in the same buffer.
+		c.resp = c.resp[:len(c.resp)+len(p)]
+	case owned && len(c.resp) == 0 && cap(p) <= MaxLoggedBytes:
+		c.resp, c.respOwned = p, true
+	default:
+		if c.respOwned {
+			// Never append into the server's buffer: copy out first.
+			c.resp, c.respOwned = append(make([]byte, 0, len(c.resp)+len(p)), c.resp...), false
+		}
+		c.resp = append(c.resp, p...)
+	}
 }
 
 // RemoteAddr returns the client's address.

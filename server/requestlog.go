@@ -22,6 +22,10 @@ type RequestLog struct {
 	// Request holds the bytes read (at most RequestLimit).
 	Request []byte
 	// Response holds the bytes sent, cut at MaxLoggedBytes.
+	//
+	// The server never writes Request or Response again once OnRequest is
+	// called, so a reader may keep them without copying; it must not
+	// modify them.
 	Response []byte
 	// Outcome is OutcomeServed for a normal response, or says what went
 	// wrong.

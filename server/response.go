@@ -41,39 +41,57 @@ func (s *HttpServer) SendResponse(conn *Conn, response string, status int, conte
 	if conn.status == 0 {
 		conn.status = status
 	}
-	if _, err := conn.Send(headerBlock(status, text, contentType, headers)); err != nil {
+	// One buffer holds both, so the body is copied once and the request
+	// log can keep the response without copying it again.
+	buf := appendHeaderBlock(make([]byte, 0, headerBlockSize(contentType, headers)+len(response)), status, text, contentType, headers)
+	split := len(buf)
+	buf = append(buf, response...)
+	if _, err := conn.send(buf[:split], true); err != nil {
 		return conn.raise(err)
 	}
 	// Quirk: the header block and the body go out in two send() calls.
-	if _, err := conn.Send([]byte(response)); err != nil {
+	if _, err := conn.send(buf[split:], true); err != nil {
 		return conn.raise(err)
 	}
 	return nil
 }
 
+// headerBlockSize is a header block's length, give or take the status
+// line's few bytes: enough to size its buffer.
+func headerBlockSize(contentType string, headers Headers) int {
+	n := 64 + len(contentType)
+	for _, h := range headers {
+		n += len(h.Key) + len(h.Value) + 3
+	}
+	return n
+}
+
 // headerBlock builds upstream's header block byte for byte.
 func headerBlock(status int, text, contentType string, headers Headers) []byte {
-	var b strings.Builder
+	return appendHeaderBlock(nil, status, text, contentType, headers)
+}
+
+// appendHeaderBlock appends upstream's header block to b.
+func appendHeaderBlock(b []byte, status int, text, contentType string, headers Headers) []byte {
 	// Quirk: always HTTP/1.0, whatever version the request named.
-	b.WriteString("HTTP/1.0 ")
-	b.WriteString(strconv.Itoa(status))
-	b.WriteByte(' ')
-	b.WriteString(text)
+	b = append(b, "HTTP/1.0 "...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, ' ')
+	b = append(b, text...)
 	// Quirk: "Content-type" with a lower-case t, and the charset on a line
 	// of its own with no colon, so strict clients reject the response.
-	b.WriteString("\r\nContent-type: ")
-	b.WriteString(contentType)
-	b.WriteString("\r\ncharset=utf-8")
+	b = append(b, "\r\nContent-type: "...)
+	b = append(b, contentType...)
+	b = append(b, "\r\ncharset=utf-8"...)
 	for _, h := range headers {
 		// Quirk: extra headers are written Key=Value, not "Key: Value".
-		b.WriteString("\r\n")
-		b.WriteString(h.Key)
-		b.WriteByte('=')
-		b.WriteString(h.Value)
+		b = append(b, "\r\n"...)
+		b = append(b, h.Key...)
+		b = append(b, '=')
+		b = append(b, h.Value...)
 	}
 	// Quirk: no Content-Length; the body ends when the server closes.
-	b.WriteString("\r\n\r\n")
-	return []byte(b.String())
+	return append(b, "\r\n\r\n"...)
 }
 
 // SendHTML sends an HTML document, as send_html does. Status 0 means
