@@ -1,9 +1,8 @@
 package dashboard
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
+
+const hexDigits = "0123456789abcdef"
 
 // Escape renders raw wire bytes as readable text that still shows every
 // byte: printable ASCII as itself, \r \n \t and \\ as escapes, anything
@@ -12,6 +11,7 @@ import (
 // device's bare "charset=utf-8" line) stay visible.
 func Escape(b []byte) string {
 	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/8)
 	for _, c := range b {
 		switch {
 		case c == '\\':
@@ -25,7 +25,9 @@ func Escape(b []byte) string {
 		case c >= ' ' && c <= '~':
 			sb.WriteByte(c)
 		default:
-			fmt.Fprintf(&sb, `\x%02x`, c)
+			sb.WriteString(`\x`)
+			sb.WriteByte(hexDigits[c>>4])
+			sb.WriteByte(hexDigits[c&0xf])
 		}
 	}
 	return sb.String()

@@ -1,7 +1,10 @@
 package dashboard
 
 import (
+	"encoding/json"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/europi-http/europi-http/emulator/profile"
@@ -10,9 +13,27 @@ import (
 )
 
 // DefaultLogSize is how many requests the dashboard keeps when
-// Options.LogSize is 0: a screenful of history, at most about 13 MiB with
-// full-size responses.
+// Options.LogSize is 0: a screenful of history.
 const DefaultLogSize = 200
+
+// Caps on what one kept entry may hold, whoever recorded it.
+const (
+	// maxLogRequest is the most request bytes kept: what the server reads.
+	maxLogRequest = server.RequestLimit
+	// maxLogResponse is the most response bytes kept.
+	maxLogResponse = server.MaxLoggedBytes
+	// maxLogField bounds the peer, method and path kept (the server cuts
+	// method and path at about 200 bytes already).
+	maxLogField = 256
+	// maxLogError bounds the error text kept.
+	maxLogError = 1 << 10
+)
+
+// maxEntryBytes bounds the memory one kept entry holds: its raw bytes,
+// its text fields and their JSON (at most six bytes per byte of text, for
+// \u escapes; eight with the allocator's rounding), plus the entry itself.
+// TestRequestLogMemoryBound measures it.
+const maxEntryBytes = maxLogRequest + maxLogResponse + 8*(3*maxLogField+maxLogError) + 2<<10
 
 // LogEntry is one served connection as the API lists it.
 type LogEntry struct {
@@ -50,59 +71,119 @@ type LogDetail struct {
 	// JSON).
 	RequestBytes  []byte `json:"request_bytes"`
 	ResponseBytes []byte `json:"response_bytes"`
-	// ResponseCut reports that the server kept only the start of a long
-	// response (server.MaxLoggedBytes).
+	// ResponseCut reports that only the start of a long response was kept
+	// (server.MaxLoggedBytes).
 	ResponseCut bool `json:"response_cut,omitempty"`
 }
 
-// requestLog keeps the last requests in a ring, and wakes waiters when one
-// is added.
+// logRecord is one kept entry: its raw bytes as recorded, its fields, and
+// its JSON once a reader asked for it.
+type logRecord struct {
+	entry         LogEntry
+	request, resp []byte
+	json          []byte // the entry's JSON, made by the first reader
+}
+
+// requestLog keeps the last requests in a ring of fixed size, and wakes
+// waiters when one is added. Adding costs O(1) whatever the response's
+// size: the raw bytes are kept as recorded (see Dashboard.Record) and
+// escaped or marshalled only when the API asks, once per entry.
+//
+// Memory: at most size × maxEntryBytes for the entries, whoever records
+// them: about 81 KiB an entry, 16 MiB for DefaultLogSize.
 type requestLog struct {
 	mu      sync.Mutex
 	size    int
-	entries []LogDetail // oldest first, at most size
-	next    uint64
+	ring    []logRecord // entry ID i is at ring[(i-1)%size]
+	next    uint64      // the ID the next entry gets
 	changed broadcast.Signal
+	// marshals counts the entries marshalled to JSON, so tests can check
+	// that each is marshalled once however many streams send it.
+	marshals atomic.Int64
 }
 
 func newRequestLog(size int) *requestLog {
 	if size <= 0 {
 		size = DefaultLogSize
 	}
-	return &requestLog{size: size, next: 1}
+	return &requestLog{size: size, ring: make([]logRecord, size), next: 1}
 }
 
-// add records l, copying its bytes: the server owns the slices.
-func (r *requestLog) add(l server.RequestLog) {
-	d := LogDetail{
-		LogEntry: LogEntry{
-			Time: l.Time, Peer: l.Peer, Method: l.Method, Path: l.Path,
-			Status: l.Status, Bytes: l.Bytes,
+// add records l and returns its entry's ID. It keeps l's byte slices
+// without copying when they are within the caps, a cut copy otherwise.
+func (r *requestLog) add(l server.RequestLog) uint64 {
+	rec := logRecord{
+		entry: LogEntry{
+			Time: l.Time, Peer: cutText(l.Peer, maxLogField), Method: cutText(l.Method, maxLogField),
+			Path: cutText(l.Path, maxLogField), Status: l.Status, Bytes: l.Bytes,
 			DurationMS: float64(l.Duration.Microseconds()) / 1000,
 			Outcome:    string(l.Outcome),
 		},
-		RequestBytes:  append([]byte{}, l.Request...),
-		ResponseBytes: append([]byte{}, l.Response...),
-		ResponseCut:   l.Bytes > len(l.Response),
+		request: keepBytes(l.Request, maxLogRequest),
+		resp:    keepBytes(l.Response, maxLogResponse),
 	}
 	if l.Err != nil {
-		d.Error = l.Err.Error()
+		// Only a failed request has an error, and its text went out on
+		// the error page already.
+		rec.entry.Error = cutText(l.Err.Error(), maxLogError)
+		rec.entry.Rule, _ = profile.RuleOf(l.Err)
 	}
-	d.Rule, _ = profile.RuleOf(l.Err)
-	d.Request, d.Response = Escape(d.RequestBytes), Escape(d.ResponseBytes)
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	d.ID = r.next
+	rec.entry.ID = r.next
+	r.ring[(r.next-1)%uint64(r.size)] = rec
 	r.next++
-	if len(r.entries) == r.size {
-		// Drop the oldest; copy down rather than reslice so the backing
-		// array does not grow without bound.
-		copy(r.entries, r.entries[1:])
-		r.entries = r.entries[:len(r.entries)-1]
-	}
-	r.entries = append(r.entries, d)
 	r.changed.Notify()
+	return rec.entry.ID
+}
+
+// attach sets the raw bytes of entry id, for a recorder that learns them
+// after the entry was added; it reports whether the entry is still kept.
+func (r *requestLog) attach(id uint64, request, response []byte) bool {
+	request, response = keepBytes(request, maxLogRequest), keepBytes(response, maxLogResponse)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec := r.record(id)
+	if rec == nil {
+		return false
+	}
+	rec.request, rec.resp = request, response
+	return true
+}
+
+// keepBytes returns b when it pins at most max bytes, else a copy of its
+// first max bytes.
+func keepBytes(b []byte, max int) []byte {
+	if cap(b) <= max {
+		return b[:len(b):len(b)]
+	}
+	return append([]byte(nil), b[:min(len(b), max)]...)
+}
+
+// cutText returns s when it is at most max bytes long, else a copy of its
+// start (a slice would pin all of s).
+func cutText(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return strings.Clone(s[:max]) + "…"
+}
+
+// record returns the kept record of id, or nil; r.mu must be held.
+func (r *requestLog) record(id uint64) *logRecord {
+	if id == 0 || id >= r.next || r.next-id > uint64(r.size) {
+		return nil
+	}
+	return &r.ring[(id-1)%uint64(r.size)]
+}
+
+// first is the oldest kept ID; r.mu must be held.
+func (r *requestLog) first() uint64 {
+	if r.next-1 <= uint64(r.size) {
+		return 1
+	}
+	return r.next - uint64(r.size)
 }
 
 // after returns the entries with an ID above id, oldest first.
@@ -110,24 +191,57 @@ func (r *requestLog) after(id uint64) []LogEntry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := []LogEntry{}
-	for _, d := range r.entries {
-		if d.ID > id {
-			out = append(out, d.LogEntry)
-		}
+	for i := max(id+1, r.first()); i < r.next; i++ {
+		out = append(out, r.record(i).entry)
 	}
 	return out
 }
 
-// get returns the entry with the given ID, if it is still kept.
-func (r *requestLog) get(id uint64) (LogDetail, bool) {
+// afterJSON returns the entries with an ID above id as a JSON array, each
+// marshalled once for all readers, and the last ID in it (id if none).
+func (r *requestLog) afterJSON(id uint64) (json.RawMessage, uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, d := range r.entries {
-		if d.ID == id {
-			return d, true
+	buf := []byte{'['}
+	last := id
+	for i := max(id+1, r.first()); i < r.next; i++ {
+		rec := r.record(i)
+		if rec.json == nil {
+			rec.json, _ = json.Marshal(rec.entry) // a LogEntry always marshals
+			r.marshals.Add(1)
 		}
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, rec.json...)
+		last = i
 	}
-	return LogDetail{}, false
+	return append(buf, ']'), last
+}
+
+// get returns the entry with the given ID with its bytes, if it is still
+// kept. The bytes are escaped here, when the API asks, not when recorded.
+func (r *requestLog) get(id uint64) (LogDetail, bool) {
+	r.mu.Lock()
+	rec := r.record(id)
+	if rec == nil {
+		r.mu.Unlock()
+		return LogDetail{}, false
+	}
+	d := LogDetail{LogEntry: rec.entry, RequestBytes: orEmpty(rec.request), ResponseBytes: orEmpty(rec.resp),
+		ResponseCut: rec.entry.Bytes > len(rec.resp)}
+	r.mu.Unlock()
+	d.Request, d.Response = Escape(d.RequestBytes), Escape(d.ResponseBytes)
+	return d, true
+}
+
+// orEmpty returns b, or an empty slice for nil, so JSON shows "" rather
+// than null.
+func orEmpty(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 // waitChan returns a channel closed when the next entry is added.

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -67,14 +69,74 @@ func TestRequestLogEntry(t *testing.T) {
 	}
 }
 
-// The log keeps its own copy: a server reusing its buffers cannot change it.
-func TestRequestLogCopiesBytes(t *testing.T) {
-	req, resp := []byte("GET /"), []byte("reply")
-	r := newRequestLog(0)
-	r.add(server.RequestLog{Request: req, Response: resp})
-	copy(req, "XXXXX")
-	copy(resp, "XXXXX")
-	d, _ := r.get(1)
-	assert.Equal(t, "GET /", string(d.RequestBytes))
-	assert.Equal(t, "reply", string(d.ResponseBytes))
+// The server hands its buffers over: the log keeps them as they are,
+// without a copy. Bytes over the caps, or in a larger buffer, are kept as
+// a cut copy, so an entry never pins more than the caps.
+func TestRequestLogKeepsBytes(t *testing.T) {
+	big := make([]byte, 3*server.MaxLoggedBytes)
+	tests := []struct {
+		name      string
+		req, resp []byte
+		same      bool // kept without a copy
+		wantLen   int
+	}{
+		{"within the caps", []byte("GET /"), []byte("reply"), true, 5},
+		{"a response over the cap", []byte("GET /"), big, false, server.MaxLoggedBytes},
+		{"a short response in a large buffer", []byte("GET /"), big[:5], false, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRequestLog(0)
+			r.add(server.RequestLog{Request: tt.req, Response: tt.resp, Bytes: len(tt.resp)})
+			d, ok := r.get(1)
+			require.True(t, ok)
+			assert.Len(t, d.ResponseBytes, tt.wantLen)
+			assert.Equal(t, tt.same, &d.ResponseBytes[0] == &tt.resp[0])
+			assert.Equal(t, len(tt.resp) > tt.wantLen, d.ResponseCut)
+			assert.LessOrEqual(t, cap(d.ResponseBytes), server.MaxLoggedBytes)
+		})
+	}
+}
+
+// A relay adds an entry first and its raw bytes when it has them.
+func TestRequestLogAttachBytes(t *testing.T) {
+	d := New(nil, Options{LogSize: 2})
+	id := d.Add(server.RequestLog{Method: "GET", Path: "/", Bytes: 5})
+	require.True(t, d.AttachBytes(id, []byte("GET / HTTP/1.0\r\n\r\n"), []byte("hello")))
+	got, ok := d.log.get(id)
+	require.True(t, ok)
+	assert.Equal(t, "GET / HTTP/1.0\\r\\n\n\\r\\n\n", got.Request)
+	assert.Equal(t, "hello", string(got.ResponseBytes))
+	d.Add(server.RequestLog{})
+	d.Add(server.RequestLog{})
+	assert.False(t, d.AttachBytes(id, nil, nil), "the entry left the ring")
+	assert.False(t, d.AttachBytes(99, nil, nil), "no such entry")
+}
+
+// The ring's memory bound, maxEntryBytes an entry, holds for entries as
+// large as anyone can record, with their JSON made.
+func TestRequestLogMemoryBound(t *testing.T) {
+	const size = 64
+	huge := strings.Repeat("\x01", 1<<20) // JSON escapes each byte as \u0001
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	r := newRequestLog(size)
+	for range 2 * size {
+		// Fresh oversized buffers each time: the log must not pin them.
+		r.add(server.RequestLog{Peer: huge, Method: huge, Path: huge, Err: errors.New(huge),
+			Request: make([]byte, 4*server.RequestLimit), Response: make([]byte, 4*server.MaxLoggedBytes),
+			Bytes: 4 * server.MaxLoggedBytes})
+	}
+	_, last := r.afterJSON(0)
+	require.Equal(t, uint64(2*size), last)
+	grown := heap() - before
+	t.Logf("%d entries hold %d bytes (%d each; bound %d each)", size, grown, grown/size, maxEntryBytes)
+	assert.LessOrEqual(t, grown, uint64(size*maxEntryBytes))
+	runtime.KeepAlive(r)
+	runtime.KeepAlive(huge)
 }
