@@ -57,7 +57,20 @@ func (d *Dashboard) Handler() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
-	return guard(mux)
+	return guard(crossOrigin(mux))
+}
+
+// crossOrigin refuses state-changing requests (POST and the like) sent by
+// a page on another site, by their Sec-Fetch-Site or Origin header: a
+// browser sends one of them on every cross-site POST, whatever its
+// Content-Type. Clients that send neither (curl, scripts) are not
+// browsers and pass.
+func crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "cross-site requests may not change the panel; use the dashboard's own page or a client that is not a browser")
+	}))
+	return cop.Handler(next)
 }
 
 // pages serves the embedded page, script and style.

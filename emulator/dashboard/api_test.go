@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -91,6 +92,45 @@ func TestHostGuard(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, tt.want, resp.StatusCode)
+		})
+	}
+}
+
+// A POST a browser sends from another site is refused by its Origin or
+// Sec-Fetch-Site header, even with the JSON Content-Type; the page's own
+// POSTs and clients that are not browsers pass.
+func TestCrossSitePostRefused(t *testing.T) {
+	r := newRig(t, emulator.Config{Example: "status"}, nil)
+	self := strings.TrimSuffix(r.base, "/")
+	tests := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"no browser headers (curl)", nil, 200},
+		{"the page itself, by Origin", map[string]string{"Origin": self}, 200},
+		{"the page itself, by Sec-Fetch-Site", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": self}, 200},
+		{"typed in by the user", map[string]string{"Sec-Fetch-Site": "none"}, 200},
+		{"another site, by Origin", map[string]string{"Origin": "http://evil.example"}, 403},
+		{"another port, by Origin", map[string]string{"Origin": "http://127.0.0.1:1"}, 403},
+		{"an opaque origin", map[string]string{"Origin": "null"}, 403},
+		{"another site, by Sec-Fetch-Site", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"a sibling site, by Sec-Fetch-Site", map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
+		{"Sec-Fetch-Site wins over a same Origin", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": self}, 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest("POST", r.base+"api/inputs", strings.NewReader(`{"k1": 40}`))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
+			}
+			resp, err := r.client.Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, tt.want, resp.StatusCode, string(body))
 		})
 	}
 }

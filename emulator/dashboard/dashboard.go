@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/server"
 )
@@ -33,7 +35,30 @@ type Options struct {
 	Profile string
 	// LogSize is how many requests to keep; 0 means DefaultLogSize.
 	LogSize int
+	// MaxConns caps the dashboard's open connections; 0 means
+	// DefaultMaxConns. Connections past it wait in the listen queue, so
+	// the dashboard never holds more file descriptors than this and
+	// cannot starve the device port's accept.
+	MaxConns int
+	// MaxStreams caps the open /api/events streams; 0 means
+	// DefaultMaxStreams. Keep it below MaxConns so the API stays
+	// reachable.
+	MaxStreams int
 }
+
+// DefaultMaxConns is the dashboard's connection cap when Options.MaxConns
+// is 0: many browser tabs and API clients, a small share of a process's
+// file descriptors.
+const DefaultMaxConns = 128
+
+// The dashboard server's timeouts: a client that sends its request slowly,
+// or leaves a connection idle, loses it.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	idleTimeout       = 30 * time.Second
+	maxHeaderBytes    = 16 << 10
+)
 
 // Dashboard is the browser view and control API of one emulator. Record
 // feeds it the device's requests; Handler or Serve serve it.
@@ -43,17 +68,47 @@ type Dashboard struct {
 	log  *requestLog
 	// keepAlive is the event streams' comment interval; tests shorten it.
 	keepAlive time.Duration
+	// coalesce is the least time between two wake-ups of one stream.
+	coalesce time.Duration
+	// streams holds a token per open event stream, up to its capacity.
+	streams chan struct{}
+	// stateCache and statusCache marshal what every stream sends once.
+	stateCache  jsonCache[uint64]
+	statusCache jsonCache[StatusReply]
 }
 
 // New returns a dashboard for src.
 func New(src Source, opts Options) *Dashboard {
-	return &Dashboard{src: src, opts: opts, log: newRequestLog(opts.LogSize), keepAlive: defaultKeepAlive}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
+	if opts.MaxStreams <= 0 {
+		opts.MaxStreams = DefaultMaxStreams
+	}
+	return &Dashboard{src: src, opts: opts, log: newRequestLog(opts.LogSize), keepAlive: defaultKeepAlive,
+		coalesce: defaultCoalesce, streams: make(chan struct{}, opts.MaxStreams)}
 }
 
 // Record adds one served connection to the request log; pass it as (or
 // call it from) server.HttpServer.OnRequest. It is safe for concurrent use
-// and does not keep l's byte slices.
+// and costs O(1) whatever the response's size: it keeps l.Request and
+// l.Response without copying them when they are within the server's caps
+// (server.RequestLimit, server.MaxLoggedBytes), as the server hands them
+// over, and a cut copy otherwise. A caller that reuses its buffers passes
+// copies.
 func (d *Dashboard) Record(l server.RequestLog) { d.log.add(l) }
+
+// Add is Record returning the new entry's ID, for a recorder (a relay, for
+// example) that learns the raw bytes only later and adds them with
+// AttachBytes.
+func (d *Dashboard) Add(l server.RequestLog) uint64 { return d.log.add(l) }
+
+// AttachBytes sets the raw request and response bytes of entry id, with
+// Record's caps and ownership; it reports false when the entry is no
+// longer kept.
+func (d *Dashboard) AttachBytes(id uint64, request, response []byte) bool {
+	return d.log.attach(id, request, response)
+}
 
 // Serve serves the dashboard on ln until ctx ends, then returns nil; it
 // owns ln and closes it. Open event streams end with ctx.
@@ -64,7 +119,12 @@ func (d *Dashboard) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	srv := &http.Server{
 		Handler:           d.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		// The API's bodies are small; event streams set their own write
+		// deadlines, so there is no WriteTimeout.
+		ReadTimeout:    readTimeout,
+		IdleTimeout:    idleTimeout,
+		MaxHeaderBytes: maxHeaderBytes,
 		// Request contexts end with ctx, so event streams return and
 		// Shutdown does not wait for them.
 		BaseContext: func(net.Listener) context.Context { return ctx },
@@ -79,7 +139,7 @@ func (d *Dashboard) Serve(ctx context.Context, ln net.Listener) error {
 			_ = srv.Close()
 		}
 	}()
-	err := srv.Serve(ln)
+	err := srv.Serve(netutil.LimitListener(ln, d.opts.MaxConns))
 	cancel()
 	<-stopped
 	if errors.Is(err, http.ErrServerClosed) {

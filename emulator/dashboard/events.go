@@ -16,6 +16,13 @@ const (
 	// writeTimeout bounds one event's write: a client that stopped reading
 	// loses its stream instead of holding a goroutine forever.
 	writeTimeout = 10 * time.Second
+	// DefaultMaxStreams is how many /api/events streams may be open at
+	// once when Options.MaxStreams is 0: a few browser tabs, with room.
+	DefaultMaxStreams = 32
+	// defaultCoalesce is the least time between two wake-ups of one
+	// stream: changes in between go out together, so a busy device costs
+	// each stream at most a few events a second, not one per request.
+	defaultCoalesce = 50 * time.Millisecond
 )
 
 // Hello is the first event of every stream: everything the page shows,
@@ -29,11 +36,29 @@ type Hello struct {
 	Log []LogEntry `json:"log"`
 }
 
+// helloJSON is Hello as a stream writes it, from parts marshalled once
+// for every stream.
+type helloJSON struct {
+	Status json.RawMessage `json:"status"`
+	State  json.RawMessage `json:"state"`
+	Log    json.RawMessage `json:"log"`
+}
+
 // events streams Server-Sent Events: "hello" (a Hello), then "state" (an
 // emulator.IOState) when the panel changes, "log" (a list of new
 // LogEntry) when requests are served and "status" (a StatusReply) when
-// the script or its reload outcome changes.
+// the script or its reload outcome changes. Changes closer together than
+// the coalescing interval go out together, and each value is marshalled
+// once however many streams send it. At most Options.MaxStreams streams
+// are open at once; past that the API answers 503.
 func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
+	select {
+	case d.streams <- struct{}{}:
+		defer func() { <-d.streams }()
+	default:
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("too many event streams open (at most %d); close a dashboard tab", cap(d.streams)))
+		return
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -43,15 +68,17 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 	// Take the wake-up channels before reading what they guard, so a
 	// change in between wakes the loop instead of being missed.
 	ioChanged, logChanged := io.Changed(), d.log.waitChan()
-	history := d.log.after(0) // before the panel, as in the loop below
-	hello := Hello{Status: d.status(), State: io.Snapshot(), Log: history}
-	if send(rc, w, "hello", hello) != nil {
+	history, lastID := d.log.afterJSON(0) // before the panel, as in the loop below
+	state, version := d.stateJSON(io)
+	status, statusData := d.statusJSON()
+	hello, err := json.Marshal(helloJSON{Status: statusData, State: state, Log: history})
+	if err != nil || send(rc, w, "hello", hello) != nil {
 		return
 	}
-	status, version, lastID := hello.Status, hello.State.Version, lastEntryID(hello.Log, 0)
 
 	tick := time.NewTicker(d.keepAlive)
 	defer tick.Stop()
+	var hold *time.Timer
 	for {
 		select {
 		case <-r.Context().Done():
@@ -64,49 +91,69 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 		case <-ioChanged:
 		case <-logChanged:
 		}
+		if d.coalesce > 0 {
+			// Let more changes gather before reading them.
+			if hold == nil {
+				hold = time.NewTimer(d.coalesce)
+				defer hold.Stop()
+			} else {
+				hold.Reset(d.coalesce)
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-hold.C:
+			}
+		}
 		ioChanged, logChanged = io.Changed(), d.log.waitChan()
 		// The log before the panel: a request is logged after its handler
 		// ran, so the panel read next already shows what it changed, and
 		// the page never sees a request before its effect.
-		entries := d.log.after(lastID)
-		if st := io.Snapshot(); st.Version != version {
-			version = st.Version
+		entries, last := d.log.afterJSON(lastID)
+		if st, v := d.stateJSON(io); v != version {
+			version = v
 			if send(rc, w, "state", st) != nil {
 				return
 			}
 		}
-		if len(entries) > 0 {
-			lastID = lastEntryID(entries, lastID)
+		if last != lastID {
+			lastID = last
 			if send(rc, w, "log", entries) != nil {
 				return
 			}
 		}
 		// The script reloads only while serving a request, so its status
 		// can only have changed when a log entry arrives.
-		if st := d.status(); st != status {
+		if st, data := d.statusJSON(); st != status {
 			status = st
-			if send(rc, w, "status", st) != nil {
+			if send(rc, w, "status", data) != nil {
 				return
 			}
 		}
 	}
 }
 
-func lastEntryID(entries []LogEntry, otherwise uint64) uint64 {
-	if len(entries) == 0 {
-		return otherwise
-	}
-	return entries[len(entries)-1].ID
+// stateJSON returns the panel's JSON and version, marshalled once per
+// version for every stream.
+func (d *Dashboard) stateJSON(io *emulator.IO) (json.RawMessage, uint64) {
+	st := io.Snapshot()
+	return d.stateCache.get(st.Version, func() any { return st }), st.Version
 }
 
-// send writes one event and flushes it.
-func send(rc *http.ResponseController, w http.ResponseWriter, event string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
+// statusJSON returns the status and its JSON, marshalled once per change
+// for every stream.
+func (d *Dashboard) statusJSON() (StatusReply, json.RawMessage) {
+	st := d.status()
+	return st, d.statusCache.get(st, func() any { return st })
+}
+
+// send writes one event, whose data is JSON, and flushes it.
+func send(rc *http.ResponseController, w http.ResponseWriter, event string, data []byte) error {
+	buf := make([]byte, 0, len(event)+len(data)+16)
+	buf = append(append(append(buf, "event: "...), event...), "\ndata: "...)
+	buf = append(append(buf, data...), "\n\n"...)
 	_ = rc.SetWriteDeadline(time.Now().Add(writeTimeout))
-	if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data); err != nil {
+	if _, err := w.Write(buf); err != nil {
 		return err
 	}
 	return rc.Flush()
