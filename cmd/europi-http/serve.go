@@ -159,14 +159,14 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	warnIfExposed(opts.ErrOut, "listening", opts.Listen)
+	warnIfExposed(opts.ErrOut, "listening", ln.Addr().String())
 	var dashLn net.Listener
 	if !opts.NoDashboard {
 		if dashLn, err = net.Listen("tcp", opts.Dashboard); err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("dashboard: %w (choose another port with --dashboard, or --no-dashboard)", err)
 		}
-		warnIfExposed(opts.ErrOut, "the dashboard is listening", opts.Dashboard)
+		warnIfExposed(opts.ErrOut, "the dashboard is listening", dashLn.Addr().String())
 		dash = dashboard.New(emu, dashboard.Options{DeviceURL: deviceURL(ln.Addr()), Profile: prof.Label()})
 	}
 	ln = prof.Wrap(ln, func(e profile.Event) {
@@ -203,10 +203,17 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	return err
 }
 
-// warnIfExposed warns when addr listens on every interface.
+// warnIfExposed warns when addr, a listener's own address (so a host
+// name is already resolved), is reachable from other machines: every
+// address but loopback.
 func warnIfExposed(w io.Writer, what, addr string) {
-	if host, _, _ := net.SplitHostPort(addr); host == "" || net.ParseIP(host).IsUnspecified() {
+	host, _, _ := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	switch {
+	case host == "" || ip.IsUnspecified():
 		fmt.Fprintf(w, "warning: %s on every interface (%s): anyone on your network can reach it\n", what, addr)
+	case ip == nil || !ip.IsLoopback():
+		fmt.Fprintf(w, "warning: %s on %s, which is not a loopback address: other machines can reach it\n", what, addr)
 	}
 }
 

@@ -311,3 +311,34 @@ func TestDeviceURL(t *testing.T) {
 		assert.Equal(t, tt.want, deviceURL(tt.addr), tt.addr.String())
 	}
 }
+
+// Every address other machines can reach is warned about, not only the
+// unspecified ones.
+func TestWarnIfExposed(t *testing.T) {
+	tests := []struct {
+		addr string
+		want string
+	}{
+		{"127.0.0.1:8080", ""},
+		{"127.0.0.2:8080", ""},
+		{"[::1]:8080", ""},
+		{"0.0.0.0:8080", "warning: listening on every interface (0.0.0.0:8080)"},
+		{"[::]:8080", "warning: listening on every interface ([::]:8080)"},
+		{":8080", "warning: listening on every interface (:8080)"},
+		{"192.168.4.2:8080", "warning: listening on 192.168.4.2:8080, which is not a loopback address"},
+		{"10.0.0.7:8080", "warning: listening on 10.0.0.7:8080, which is not a loopback address"},
+		{"[fe80::1%eth0]:8080", "warning: listening on [fe80::1%eth0]:8080, which is not a loopback address"},
+		{"[2001:db8::1]:8080", "warning: listening on [2001:db8::1]:8080, which is not a loopback address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			var buf bytes.Buffer
+			warnIfExposed(&buf, "listening", tt.addr)
+			if tt.want == "" {
+				assert.Empty(t, buf.String())
+				return
+			}
+			assert.Contains(t, buf.String(), tt.want)
+		})
+	}
+}
