@@ -59,7 +59,7 @@ func responseClause(k scenario.ClauseKind) bool {
 
 // checkConn checks one connection's clauses, in order.
 func checkConn(e *Expectation, cc *ConnCapture, c *Capture) []Failure {
-	if cc.End == scenario.EndRefused {
+	if cc.End == scenario.EndRefused && !expectsEnd(e, scenario.EndRefused) {
 		return []Failure{{Conn: e.Conn, Section: "steps", What: "connect", Detail: "could not connect: " + cc.Err, Offset: -1}}
 	}
 	var out []Failure
@@ -329,4 +329,14 @@ func checkEscapes(r *Resolved, c *Capture) []Failure {
 		}
 	}
 	return out
+}
+
+// expectsEnd reports whether the connection's end clause allows end.
+func expectsEnd(e *Expectation, end scenario.End) bool {
+	for _, ef := range e.Clauses {
+		if ef.Kind == scenario.ClauseEnd && slices.Contains(ef.Ends, end) {
+			return true
+		}
+	}
+	return false
 }

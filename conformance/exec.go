@@ -165,7 +165,7 @@ func execute(ctx context.Context, addr string, s *scenario.Scenario, lim limits)
 		}
 	}()
 
-	open := func(name string) *liveConn {
+	open := func(name string, within time.Duration) *liveConn {
 		if lc, ok := live[name]; ok {
 			return lc
 		}
@@ -175,6 +175,9 @@ func execute(ctx context.Context, addr string, s *scenario.Scenario, lim limits)
 		order = append(order, lc)
 		c.Conns = append(c.Conns, lc.cc)
 		d := net.Dialer{Timeout: lim.idle}
+		if within > 0 {
+			d.Timeout = within
+		}
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			lc.cc.End, lc.cc.Err = scenario.EndRefused, err.Error()
@@ -221,7 +224,7 @@ func execute(ctx context.Context, addr string, s *scenario.Scenario, lim limits)
 			c.Marks[st.Mark] = m
 			continue
 		}
-		lc := open(st.Conn)
+		lc := open(st.Conn, st.Within)
 		if lc.conn == nil {
 			continue // the refused dial is the failure
 		}

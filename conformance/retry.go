@@ -50,9 +50,9 @@ func (p RetryPolicy) Reason(n int, r *Resolved, c *Capture, failures []Failure) 
 	}
 	for _, cc := range c.Conns {
 		switch {
-		case cc.End == scenario.EndRefused:
+		case cc.End == scenario.EndRefused && !expectsEndOf(r, cc.Name, scenario.EndRefused):
 			return fmt.Sprintf("connection %s refused", cc.Name)
-		case cc.End == scenario.EndRST && len(cc.Data) == 0 && !expectsReset(r, cc.Name):
+		case cc.End == scenario.EndRST && len(cc.Data) == 0 && !expectsEndOf(r, cc.Name, scenario.EndRST):
 			return fmt.Sprintf("connection %s reset before any byte arrived", cc.Name)
 		case len(cc.Data) > 0 && expectsSilence(r, cc.Name):
 			return fmt.Sprintf("connection %s answered where the request should have been lost", cc.Name)
@@ -91,20 +91,11 @@ func expectsSilence(r *Resolved, conn string) bool {
 	return false
 }
 
-// expectsReset reports whether a connection's end clause allows a reset.
-func expectsReset(r *Resolved, conn string) bool {
+// expectsEndOf reports whether a connection's end clause allows end.
+func expectsEndOf(r *Resolved, conn string, end scenario.End) bool {
 	for _, e := range r.Conns {
-		if e.Conn != conn {
-			continue
-		}
-		for _, c := range e.Clauses {
-			if c.Kind == scenario.ClauseEnd {
-				for _, end := range c.Ends {
-					if end == scenario.EndRST {
-						return true
-					}
-				}
-			}
+		if e.Conn == conn && expectsEnd(e, end) {
+			return true
 		}
 	}
 	return false

@@ -71,11 +71,16 @@ func New(ln net.Listener) *HttpServer {
 	return &HttpServer{Port: port, ln: ln}
 }
 
-// Listen listens on the TCP address addr ("127.0.0.1:8080") and returns a
-// server for it, with Port set from the address.
+// Listen listens on the TCP address addr ("127.0.0.1:8080") with
+// upstream's Backlog and returns a server for it, with Port set from the
+// address.
 func Listen(addr string) (*HttpServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		return nil, err
+	}
+	if err := SetBacklog(ln, Backlog); err != nil {
+		_ = ln.Close()
 		return nil, err
 	}
 	return New(ln), nil

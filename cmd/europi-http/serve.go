@@ -155,7 +155,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		}
 		return err
 	}
-	ln, err := net.Listen("tcp", opts.Listen)
+	ln, err := prof.Listen(ctx, opts.Listen)
 	if err != nil {
 		return err
 	}

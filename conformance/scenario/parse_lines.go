@@ -67,7 +67,7 @@ func (p *parser) stepLine(toks []token) error {
 	st := Step{Kind: StepKind(kw), Comment: p.takeComments(), Line: p.line}
 	conn := func() error {
 		st.Conn = MainConn
-		if a.more() && !a.toks[0].quoted && a.toks[0].text != "may-fail" {
+		if a.more() && !a.toks[0].quoted && a.toks[0].text != "may-fail" && a.toks[0].text != "within" {
 			st.Conn = a.toks[0].text
 			a.toks = a.toks[1:]
 			return checkName("connection", st.Conn)
@@ -75,7 +75,21 @@ func (p *parser) stepLine(toks []token) error {
 		return nil
 	}
 	switch st.Kind {
-	case StepConnect, StepShutdown, StepClose, StepReset, StepAwait:
+	case StepConnect:
+		if err := conn(); err != nil {
+			return err
+		}
+		if a.more() && !a.toks[0].quoted && a.toks[0].text == "within" {
+			a.toks = a.toks[1:]
+			w, err := a.word("a duration such as 300ms")
+			if err != nil {
+				return err
+			}
+			if st.Within, err = time.ParseDuration(w); err != nil || st.Within <= 0 {
+				return fmt.Errorf("connect within: %q is not a positive duration such as 300ms", w)
+			}
+		}
+	case StepShutdown, StepClose, StepReset, StepAwait:
 		if err := conn(); err != nil {
 			return err
 		}
@@ -207,14 +221,14 @@ func parseClause(kind SectionKind, c *Clause, a *args) error {
 				break
 			}
 			switch e := End(w); e {
-			case EndFIN, EndRST, EndTimeout, EndClosed:
+			case EndFIN, EndRST, EndTimeout, EndClosed, EndRefused:
 				c.Ends = append(c.Ends, e)
 			default:
-				err = fmt.Errorf("end: unknown end %q; want fin, rst, timeout or closed", w)
+				err = fmt.Errorf("end: unknown end %q; want fin, rst, timeout, closed or refused", w)
 			}
 		}
 		if err == nil && len(c.Ends) == 0 {
-			err = fmt.Errorf("end: want one or more of fin, rst, timeout, closed")
+			err = fmt.Errorf("end: want one or more of fin, rst, timeout, closed, refused")
 		}
 	default:
 		return fmt.Errorf("unknown [expect] keyword %q", c.Kind)

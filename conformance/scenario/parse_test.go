@@ -26,6 +26,7 @@ var full = lines(
 	"",
 	"[steps]",
 	"connect a",
+	"connect c within 300ms",
 	`send "GET / HTTP/1.0\r\n" "x"*3`,
 	`    "\x00\xff\r\n"`,
 	`send b may-fail "\r\n"`,
@@ -35,6 +36,9 @@ var full = lines(
 	"await",
 	"close a",
 	"reset b",
+	"",
+	"[expect c]",
+	"end refused",
 	"",
 	"[expect]",
 	`status "HTTP/1.0 200 OK\r\n"`,
@@ -80,33 +84,37 @@ func TestParseFull(t *testing.T) {
 	assert.Equal(t, Rule{Source: "behaviour", Text: "Only the first read is seen", Comment: []string{"why this rule"}, Line: 5}, s.Rules[0])
 	assert.Equal(t, 300*time.Millisecond, s.Timeout)
 
-	require.Len(t, s.Steps, 9)
+	require.Len(t, s.Steps, 10)
 	assert.Equal(t, []Input{{Name: "k1", Value: 40, Line: 10}, {Name: "b1", Value: 1, Comment: []string{"held down"}, Line: 12},
 		{Name: "ain", Value: 3.5, Line: 13}}, s.Inputs)
 	assert.Equal(t, Step{Kind: StepConnect, Conn: "a", Line: 16}, s.Steps[0])
-	assert.Equal(t, MainConn, s.Steps[1].Conn)
-	assert.Equal(t, "GET / HTTP/1.0\r\nxxx\x00\xff\r\n", string(s.Steps[1].Data.Value()))
-	assert.Equal(t, []Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, s.Steps[1].Data.Parts)
-	assert.True(t, s.Steps[2].MayFail)
-	assert.Equal(t, "b", s.Steps[2].Conn)
-	assert.Equal(t, 100*time.Millisecond, s.Steps[3].Wait)
-	assert.Equal(t, "m1", s.Steps[4].Mark)
-	assert.Equal(t, StepReset, s.Steps[8].Kind)
+	assert.Equal(t, Step{Kind: StepConnect, Conn: "c", Within: 300 * time.Millisecond, Line: 17}, s.Steps[1])
+	steps := s.Steps[1:]
+	assert.Equal(t, MainConn, steps[1].Conn)
+	assert.Equal(t, "GET / HTTP/1.0\r\nxxx\x00\xff\r\n", string(steps[1].Data.Value()))
+	assert.Equal(t, []Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, steps[1].Data.Parts)
+	assert.True(t, steps[2].MayFail)
+	assert.Equal(t, "b", steps[2].Conn)
+	assert.Equal(t, 100*time.Millisecond, steps[3].Wait)
+	assert.Equal(t, "m1", steps[4].Mark)
+	assert.Equal(t, StepReset, steps[8].Kind)
 
-	require.Len(t, s.Sections, 5)
-	main := s.Sections[0]
+	require.Len(t, s.Sections, 6)
+	assert.Equal(t, []End{EndRefused}, s.Sections[0].Clauses[0].Ends)
+	sections := s.Sections[1:]
+	main := sections[0]
 	assert.Equal(t, "expect", main.Header())
 	assert.Equal(t, []End{EndFIN, EndRST}, main.Clauses[4].Ends)
 	assert.Equal(t, "a\nb", string(main.Clauses[3].Bytes.Value()))
-	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 34}, main.Clauses[5])
-	b := s.Sections[2]
+	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 38}, main.Clauses[5])
+	b := sections[2]
 	assert.Equal(t, 418, b.Clauses[1].N)
 	assert.Equal(t, "I'm a teapot", b.Clauses[1].Text)
-	over := s.Sections[3]
+	over := sections[3]
 	assert.Equal(t, "expect b when micropython pico-w", over.Header())
 	assert.Equal(t, []string{"override"}, over.Comment)
 	assert.Equal(t, "because", over.Difference)
-	assert.Equal(t, SectionDevice, s.Sections[4].Kind)
+	assert.Equal(t, SectionDevice, sections[4].Kind)
 	assert.Equal(t, []string{"trailer"}, s.Trailer)
 }
 
@@ -139,6 +147,9 @@ func TestParseErrors(t *testing.T) {
 		{"trailing comment", head + "send \"x\" # no\n", 7, "comment must be on its own line"},
 		{"repeat too big", head + "send \"x\"*99999999\n", 7, "repeat count"},
 		{"bad wait", head + "wait -1s\n", 7, "not a positive duration"},
+		{"bad connect within", head + "connect within soon\n", 7, "connect within: \"soon\" is not a positive duration"},
+		{"connect within nothing", head + "connect b within\n", 7, "want a duration"},
+		{"unknown end", head + "connect\n[expect]\nend never\n", 9, "want fin, rst, timeout, closed or refused"},
 		{"bad connection name", head + "close B\n", 7, "bad connection name"},
 		{"dangling continuation", head + "wait 1ms\n    \"x\"\n", 8, "does not continue a byte string"},
 		{"word in continuation", head + "    x\n", 7, "only quoted strings"},

@@ -115,6 +115,11 @@ type Step struct {
 	MayFail bool
 	// Wait is how long a wait pauses.
 	Wait time.Duration
+	// Within is how long a connect may take before the connection counts
+	// as refused; 0 means the idle timeout. A connect that is to fail
+	// (end refused) needs one shorter than the idle timeout of the
+	// connections it holds open.
+	Within time.Duration
 	// Mark is a mark step's name.
 	Mark string
 	// Comment holds the comment lines before the step.
@@ -251,7 +256,9 @@ const (
 	EndClosed End = "closed"
 	// EndError means any other read error; its text is in the capture.
 	EndError End = "error"
-	// EndRefused means the connection could not be opened.
+	// EndRefused means the connection could not be opened: refused, or
+	// not established within the connect's timeout (a SYN the server's full
+	// accept queue dropped).
 	EndRefused End = "refused"
 	// EndDeadline means the scenario's whole deadline passed while the
 	// connection was open (or opening), and the runner closed it.

@@ -88,6 +88,11 @@ func writeStep(sb *strings.Builder, st Step) {
 		sb.WriteString(" " + st.Wait.String())
 	case StepMark:
 		sb.WriteString(" " + st.Mark)
+	case StepConnect:
+		sb.WriteString(connWord(st.Conn))
+		if st.Within > 0 {
+			sb.WriteString(" within " + st.Within.String())
+		}
 	default:
 		sb.WriteString(connWord(st.Conn))
 	}

@@ -2,7 +2,6 @@ package emutarget
 
 import (
 	"context"
-	"net"
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/fixture"
@@ -70,8 +69,7 @@ func Start(ctx context.Context, cfg Config) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	ln, err := p.Listen(ctx, "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}

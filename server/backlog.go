@@ -1,0 +1,33 @@
+package server
+
+import "net"
+
+// Backlog is the length of the queue of connections waiting for accept
+// that upstream asks for: http_server.py calls listen(5).
+const Backlog = 5
+
+// SetBacklog gives a listening TCP socket a backlog of n, as if listen(n)
+// had made it: Go's net listens with the system's maximum and takes no
+// backlog. It does nothing to a listener that is not a *net.TCPListener,
+// or where the system cannot change it (see setBacklog).
+//
+// Quirk: with upstream's backlog of 5, clients that connect while the
+// loop serves another (or is stalled by a silent one) queue in the kernel
+// up to its limit for backlog 5 (six on Linux), and a later client's SYN is
+// dropped: its connect times out where the emulator with Go's backlog
+// would complete it. Pinned by robust/listen-backlog.
+func SetBacklog(ln net.Listener, n int) error {
+	tl, ok := ln.(*net.TCPListener)
+	if !ok {
+		return nil
+	}
+	rc, err := tl.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var lerr error
+	if err := rc.Control(func(fd uintptr) { lerr = setBacklog(fd, n) }); err != nil {
+		return err
+	}
+	return lerr
+}
