@@ -3,6 +3,8 @@ package server
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/pyrt"
@@ -27,6 +29,7 @@ func TestConformanceSuite(t *testing.T) {
 // ConnectionResetError are OSErrors too).
 func startSuiteTarget(t *testing.T, rt pyrt.Runtime) conformance.Target {
 	s, _ := newTestServer(t)
+	require.NoError(t, SetBacklog(s.ln, Backlog), "upstream's listen(5), as Listen gives it")
 	s.Runtime = rt
 	escapes := &conformance.EscapeLog{}
 	s.OnRequest = func(r RequestLog) {
