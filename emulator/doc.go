@@ -7,9 +7,9 @@
 // and a POST handler with server.get_handler(fn) and
 // server.post_handler(fn), and answers through server.send_response,
 // send_html, send_json and send_error_page. It drives an emulated EuroPi
-// panel (cv1…cv6, k1, k2, b1, b2, din, ain) whose state lives in an IO
-// shared with the command line and any dashboard, so it persists across
-// requests and script reloads. See README.md for the whole script API.
+// panel (cv1…cv6, k1, k2, b1, b2, din, ain, and the 128×32 OLED as a
+// Display) whose state lives in an IO shared with the command line and any
+// dashboard, so it persists across requests and script reloads. See README.md for the whole script API.
 //
 // Scripts are hermetic: the only file access is load_file, confined to the
 // script's folder, and every handler call has a step limit, a depth limit

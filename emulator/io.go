@@ -34,10 +34,11 @@ const (
 // output as the device does without a calibration file.
 var outputCalibration = [11]int{0, 6300, 12575, 19150, 25375, 31625, 38150, 44225, 50525, 56950, 63475}
 
-// IO is the host-side state of the EuroPi panel: knobs, buttons, the digital
-// and analogue inputs, and the six CV outputs. Scripts, the CLI's --set
-// and a dashboard all share one IO; it is safe for concurrent use and lives
-// as long as the emulator, so it survives script reloads.
+// IO is the host-side state of the EuroPi panel: knobs, buttons, the
+// digital and analogue inputs, the six CV outputs and the OLED (Display).
+// Scripts, the CLI's --set and a dashboard all share one IO; it is safe for
+// concurrent use and lives as long as the emulator, so it survives script
+// reloads.
 type IO struct {
 	mu      sync.Mutex
 	knob    [2]float64 // 0..100, as Set takes it; percent() divides by 100
@@ -45,6 +46,7 @@ type IO struct {
 	din     int
 	button  [2]int
 	duty    [NumCVs]int
+	display displayState
 	version uint64
 	// changed wakes the waiters of Changed at the next change.
 	changed broadcast.Signal
