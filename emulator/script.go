@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/europi-http/europi-http/pyrt"
 	starlarkmath "go.starlark.net/lib/math"
@@ -210,11 +211,28 @@ func (f diskFolder) read(name string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot open the script's folder: %v", err)
 	}
 	defer root.Close()
-	file, err := root.Open(filepath.FromSlash(name))
+	// Only a regular file is read: opening a FIFO would block until a
+	// writer came, and a device may do anything. The type is checked
+	// before opening, and again on what was opened (without blocking) in
+	// case the file was replaced in between.
+	info, err := root.Stat(filepath.FromSlash(name))
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	if err := checkRegular(name, info); err != nil {
+		return nil, err
+	}
+	file, err := root.OpenFile(filepath.FromSlash(name), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, readError(name, err)
 	}
 	defer file.Close()
+	if info, err = file.Stat(); err != nil {
+		return nil, readError(name, err)
+	}
+	if err := checkRegular(name, info); err != nil {
+		return nil, err
+	}
 	return readLimited(name, file)
 }
 
@@ -222,12 +240,30 @@ func (f diskFolder) read(name string) ([]byte, error) {
 type fsFolder struct{ fsys fs.FS }
 
 func (f fsFolder) read(name string) ([]byte, error) {
+	// An fs.FS cannot open without blocking; checking the type first
+	// keeps a FIFO in an os.DirFS from blocking.
+	info, err := fs.Stat(f.fsys, name)
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	if err := checkRegular(name, info); err != nil {
+		return nil, err
+	}
 	file, err := f.fsys.Open(name)
 	if err != nil {
 		return nil, readError(name, err)
 	}
 	defer file.Close()
 	return readLimited(name, file)
+}
+
+// checkRegular refuses anything but a regular file: a FIFO, a device, a
+// socket or a directory.
+func checkRegular(name string, info fs.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot read %q: not a regular file", name)
+	}
+	return nil
 }
 
 // noFolder is the folder of a script given as code alone: it holds no
