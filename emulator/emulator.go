@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
@@ -22,6 +23,12 @@ import (
 // script's top level) may take when Config.StepLimit is 0: generous for
 // any page a Pico would serve, and a fraction of a second of work.
 const DefaultStepLimit = 5_000_000
+
+// DefaultCallTimeout is how long one handler call (or the script's top
+// level) may run when Config.CallTimeout is 0: far longer than any page a
+// Pico would serve takes, and short enough that a runaway script does not
+// hold the device port for long.
+const DefaultCallTimeout = 5 * time.Second
 
 // Config says which script an Emulator runs and how. It names the script
 // in one of three ways: a file (ScriptPath), an embedded example
@@ -59,6 +66,10 @@ type Config struct {
 	// StepLimit bounds the Starlark steps of one handler call and of the
 	// script's top level; 0 means DefaultStepLimit.
 	StepLimit uint64
+	// CallTimeout bounds the wall-clock time of one handler call and of
+	// the script's top level: past it the call ends as the 500 page and
+	// the load as a load error; 0 means DefaultCallTimeout.
+	CallTimeout time.Duration
 	// MemoryLimit bounds, in bytes, how far one handler call or the
 	// script's top level may grow the heap before it fails with a
 	// MemoryError, and the size of any single allocation a builtin or `*`
@@ -73,11 +84,12 @@ type Config struct {
 // Emulator runs a handler script as EuroPi's experimental.http_server
 // would run the equivalent MicroPython program.
 type Emulator struct {
-	cfg    Config
-	io     *IO
-	logger *log.Logger
-	steps  uint64
-	memory uint64
+	cfg     Config
+	io      *IO
+	logger  *log.Logger
+	steps   uint64
+	memory  uint64
+	timeout time.Duration
 
 	mu      sync.Mutex
 	current *script
@@ -92,10 +104,16 @@ type Emulator struct {
 // *ScriptError ("file:line:col: message"); a missing file or an unknown
 // example gives another error.
 func New(cfg Config) (*Emulator, error) {
+	return NewContext(context.Background(), cfg)
+}
+
+// NewContext is New with a context: when ctx ends while the script's top
+// level runs, the load stops and fails.
+func NewContext(ctx context.Context, cfg Config) (*Emulator, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit, memory: cfg.MemoryLimit}
+	e := &Emulator{cfg: cfg, io: cfg.IO, logger: cfg.Logger, steps: cfg.StepLimit, memory: cfg.MemoryLimit, timeout: cfg.CallTimeout}
 	if e.io == nil {
 		e.io = NewIO()
 	}
@@ -108,11 +126,14 @@ func New(cfg Config) (*Emulator, error) {
 	if e.memory == 0 {
 		e.memory = DefaultMemoryLimit
 	}
+	if e.timeout == 0 {
+		e.timeout = DefaultCallTimeout
+	}
 	src, err := e.source()
 	if err != nil {
 		return nil, err
 	}
-	sc, err := loadScript(src, e.loadOptions())
+	sc, err := loadScript(ctx, src, e.loadOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +211,7 @@ func givenSource(code []byte, fsys fs.FS, name string) (source, error) {
 }
 
 func (e *Emulator) loadOptions() loadOptions {
-	return loadOptions{io: e.io, runtime: e.cfg.Runtime, logger: e.logger, steps: e.steps, memory: e.memory}
+	return loadOptions{io: e.io, runtime: e.cfg.Runtime, logger: e.logger, steps: e.steps, memory: e.memory, timeout: e.timeout}
 }
 
 // IO returns the panel the script drives, to read or set from outside.
@@ -245,7 +266,7 @@ func (e *Emulator) Serve(ctx context.Context, ln net.Listener) error {
 func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method string) server.Handler {
 	return func(request string, conn *server.Conn) error {
 		if e.cfg.Watch {
-			e.reloadIfChanged()
+			e.reloadIfChanged(ctx)
 		}
 		sc := e.script()
 		fn := sc.get
@@ -264,7 +285,7 @@ func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method s
 // server would recover it too, but with the bare panic text.
 func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) (err error) {
 	env := &env{ctx: ctx, io: e.io, runtime: e.cfg.Runtime, logger: e.logger, script: sc, srv: srv}
-	thread, done := newThread(env, method+" handler", e.steps, e.memory)
+	thread, done := newThread(env, method+" handler", e.steps, e.memory, e.timeout)
 	defer done()
 	c := &connection{conn: conn}
 	// The server closes the socket when the handler returns; a connection
@@ -304,7 +325,7 @@ func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script,
 
 // reloadIfChanged reloads the script if its file or a file it read has
 // changed since the last load or attempt.
-func (e *Emulator) reloadIfChanged() {
+func (e *Emulator) reloadIfChanged(ctx context.Context) {
 	sc := e.script()
 	now := sc.diskFingerprint(e.cfg.ScriptPath)
 	e.mu.Lock()
@@ -317,7 +338,7 @@ func (e *Emulator) reloadIfChanged() {
 	src, err := e.source()
 	if err == nil {
 		var next *script
-		next, err = loadScript(src, e.loadOptions())
+		next, err = loadScript(ctx, src, e.loadOptions())
 		if err == nil {
 			e.mu.Lock()
 			e.current, e.seen = next, next.fingerprint()

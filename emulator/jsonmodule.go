@@ -33,7 +33,7 @@ var JSON = &starlarkstruct.Module{Name: "json", Members: starlark.StringDict{
 	"dumps":         starlark.NewBuiltin("json.dumps", jsonDumps),
 	"loads":         starlark.NewBuiltin("json.loads", jsonLoads),
 	"encode":        starlarkjson.Module.Members["encode"],
-	"decode":        starlarkjson.Module.Members["decode"],
+	"decode":        starlark.NewBuiltin("json.decode", jsonDecode),
 	"indent":        starlarkjson.Module.Members["indent"],
 	"encode_indent": starlarkjson.Module.Members["encode_indent"],
 }}

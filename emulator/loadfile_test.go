@@ -19,13 +19,14 @@ func TestLoadFileRefusesNonRegularFiles(t *testing.T) {
 	tests := []struct {
 		name string
 		make func(t *testing.T, path string)
+		want string
 	}{
-		{"fifo", func(t *testing.T, path string) { require.NoError(t, syscall.Mkfifo(path, 0o644)) }},
-		{"directory", func(t *testing.T, path string) { require.NoError(t, os.Mkdir(path, 0o755)) }},
+		{"fifo", func(t *testing.T, path string) { require.NoError(t, syscall.Mkfifo(path, 0o644)) }, "not a regular file"},
+		{"directory", func(t *testing.T, path string) { require.NoError(t, os.Mkdir(path, 0o755)) }, "is a directory"},
 		{"symlink to a fifo", func(t *testing.T, path string) {
 			require.NoError(t, syscall.Mkfifo(path+".fifo", 0o644))
 			require.NoError(t, os.Symlink(filepath.Base(path)+".fifo", path))
-		}},
+		}, "not a regular file"},
 	}
 	for _, tt := range tests {
 		for _, via := range []string{"script path", "ScriptFS"} {
@@ -45,7 +46,7 @@ func TestLoadFileRefusesNonRegularFiles(t *testing.T) {
 				case err := <-done:
 					var se *ScriptError
 					require.ErrorAs(t, err, &se)
-					assert.Contains(t, err.Error(), `load_file: cannot read "special": not a regular file`)
+					assert.Contains(t, err.Error(), `load_file: cannot read "special": `+tt.want)
 				case <-time.After(10 * time.Second):
 					t.Fatal("load_file blocked on a file that is not a regular one")
 				}

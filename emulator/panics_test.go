@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -46,7 +47,7 @@ func TestPanicAtLoad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logs := &testnet.SyncBuffer{}
-			_, err := loadScript(tt.src, loadOptions{io: NewIO(), logger: log.New(logs, "", 0), steps: DefaultStepLimit, memory: noMemoryLimit})
+			_, err := loadScript(context.Background(), tt.src, loadOptions{io: NewIO(), logger: log.New(logs, "", 0), steps: DefaultStepLimit, memory: noMemoryLimit, timeout: DefaultCallTimeout})
 			var se *ScriptError
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, tt.want, se.Error())

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/europi-http/europi-http/pyrt"
 	starlarkmath "go.starlark.net/lib/math"
@@ -64,11 +65,13 @@ type loadOptions struct {
 	logger  *log.Logger
 	steps   uint64
 	memory  uint64
+	timeout time.Duration
 }
 
 // loadScript runs src's top level and returns the script, or a
-// *ScriptError. A Go panic while it runs is one too.
-func loadScript(src source, opts loadOptions) (_ *script, err error) {
+// *ScriptError. A Go panic while it runs is one too. The load stops when
+// ctx ends.
+func loadScript(ctx context.Context, src source, opts loadOptions) (_ *script, err error) {
 	sc := &script{
 		name:    src.name,
 		code:    src.code,
@@ -76,8 +79,8 @@ func loadScript(src source, opts loadOptions) (_ *script, err error) {
 		state:   newStateDict(),
 		watched: map[string][sha256.Size]byte{},
 	}
-	e := &env{ctx: context.Background(), io: opts.io, runtime: opts.runtime, logger: opts.logger, script: sc, loading: true}
-	thread, done := newThread(e, "load "+src.name, opts.steps, opts.memory)
+	e := &env{ctx: ctx, io: opts.io, runtime: opts.runtime, logger: opts.logger, script: sc, loading: true}
+	thread, done := newThread(e, "load "+src.name, opts.steps, opts.memory, opts.timeout)
 	defer done()
 	defer func() {
 		if r := recover(); r != nil {
@@ -260,7 +263,10 @@ func (f fsFolder) read(name string) ([]byte, error) {
 // checkRegular refuses anything but a regular file: a FIFO, a device, a
 // socket or a directory.
 func checkRegular(name string, info fs.FileInfo) error {
-	if !info.Mode().IsRegular() {
+	switch {
+	case info.IsDir():
+		return fmt.Errorf("cannot read %q: is a directory", name)
+	case !info.Mode().IsRegular():
 		return fmt.Errorf("cannot read %q: not a regular file", name)
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sync/atomic"
+	"time"
 
 	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
@@ -44,6 +46,8 @@ type env struct {
 	stopped bool
 	// mem bounds the run's memory; its MemoryError also ends the run.
 	mem *memoryWatch
+	// timedOut is set when the run's time limit cancelled it.
+	timedOut atomic.Bool
 }
 
 // threadEnv returns the environment of thread, or an error when the thread
@@ -65,10 +69,10 @@ func threadIO(thread *starlark.Thread) (*IO, error) {
 }
 
 // newThread returns a thread for one load or one handler call. It enforces
-// limit (steps), maxCallDepth and memLimit (bytes the heap may grow by),
-// and is cancelled when e.ctx ends; call the returned function when the
-// thread is done.
-func newThread(e *env, name string, limit, memLimit uint64) (*starlark.Thread, func()) {
+// limit (steps), maxCallDepth, memLimit (bytes the heap may grow by) and
+// timeout (wall-clock time), and is cancelled when e.ctx ends; call the
+// returned function when the thread is done.
+func newThread(e *env, name string, limit, memLimit uint64, timeout time.Duration) (*starlark.Thread, func()) {
 	thread := &starlark.Thread{
 		Name: name,
 		Print: func(_ *starlark.Thread, msg string) {
@@ -97,15 +101,27 @@ func newThread(e *env, name string, limit, memLimit uint64) (*starlark.Thread, f
 	stop := context.AfterFunc(e.ctx, func() {
 		thread.Cancel("the emulator is shutting down")
 	})
+	// One timer per run, which fires only for a run that overstays: the
+	// step limit does not bound time, since one step (a sort, a join)
+	// may take long. Cancel stops the thread at its next step; a single
+	// builtin call runs to its end first, which is why the builtins that
+	// could run long on their own (str of a deep structure) bound their
+	// input instead.
+	deadline := time.AfterFunc(timeout, func() {
+		e.timedOut.Store(true)
+		thread.Cancel(fmt.Sprintf("time limit of %s exceeded (is there an endless loop, or too much work for one request?)", timeout))
+	})
 	e.mem = watchMemory(thread, memLimit)
 	return thread, func() {
+		deadline.Stop()
 		stop()
 		e.mem.stop()
 	}
 }
 
 // cancelled reports whether the run was stopped by the step limit, the
-// depth limit, the memory limit, a builtin's panic or its context.
+// depth limit, the memory limit, the time limit, a builtin's panic or its
+// context.
 func (e *env) cancelled() bool {
-	return e.stopped || e.mem.exceeded() != nil || e.ctx.Err() != nil
+	return e.stopped || e.mem.exceeded() != nil || e.timedOut.Load() || e.ctx.Err() != nil
 }

@@ -10,10 +10,22 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptContext()
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	os.Exit(exitCode(err))
+}
+
+// interruptContext returns a context that ends at the first Ctrl-C or
+// SIGTERM, for a clean stop; the signal after it has its default effect,
+// ending the process at once, in case the clean stop is stuck.
+func interruptContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
 
 // exitError carries a process exit code through cobra.

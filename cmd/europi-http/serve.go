@@ -35,6 +35,7 @@ type ServeOptions struct {
 	Quiet        bool
 	StepLimit    uint64
 	MemoryLimit  uint64
+	CallTimeout  time.Duration
 	Profile      string
 	Without      []string
 	Dashboard    string
@@ -83,6 +84,7 @@ The device port never serves dashboard traffic.`,
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device profile `NAME` whose TCP behaviour to copy: host, pico-w or pico-w-patched (see europi-http profiles)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
 	f.Uint64Var(&opts.MemoryLimit, "memory-limit", 0, "`BYTES` a script may grow the heap by during a load or handler call before it gets a MemoryError (0: the emulator's default, 64 MiB)")
+	f.DurationVar(&opts.CallTimeout, "call-timeout", emulator.DefaultCallTimeout, "wall-clock `DURATION` a handler call or the script's load may run before it ends as the 500 page or a load error")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution `STEPS` allowed per handler call (0: the emulator's default)")
 	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "`ADDR` of the dashboard and its /api/, HOST:PORT, a port of its own; use 0.0.0.0:PORT to expose it")
 	f.BoolVar(&opts.NoDashboard, "no-dashboard", false, "do not start the dashboard")
@@ -124,7 +126,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	// dash is set before serving starts; Configure runs inside Serve.
 	var dash *dashboard.Dashboard
 	logger := log.New(opts.ErrOut, "", log.LstdFlags)
-	emu, err := emulator.New(emulator.Config{
+	// The load runs under ctx, so Ctrl-C stops a script whose top level
+	// computes for long.
+	emu, err := emulator.NewContext(ctx, emulator.Config{
 		ScriptPath:  opts.Script,
 		Example:     opts.Example,
 		Watch:       opts.Watch,
@@ -133,6 +137,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		Logger:      logger,
 		StepLimit:   opts.StepLimit,
 		MemoryLimit: opts.MemoryLimit,
+		CallTimeout: opts.CallTimeout,
 		Configure: func(s *server.HttpServer) {
 			s.StopOnScriptError = opts.StrictDevice
 			if opts.Quiet && dash == nil {
@@ -149,6 +154,10 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		},
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(opts.ErrOut, "europi-http: interrupted while the script was loading")
+			return nil
+		}
 		var se *emulator.ScriptError
 		if errors.As(err, &se) {
 			return &exitError{code: 2, err: err}

@@ -30,13 +30,13 @@ func TestServeFlags(t *testing.T) {
 		want    ServeOptions
 		wantErr string
 	}{
-		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
+		{"defaults", nil, ServeOptions{Listen: "127.0.0.1:8080", CallTimeout: emulator.DefaultCallTimeout, Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
 		{"everything", []string{"--listen", "127.0.0.1:9000", "--script", "a.star", "--watch", "--set", "k1=40",
-			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--quiet", "--step-limit", "5000", "--profile", "pico-w", "--without", "send-buffer,connection-limit", "--dashboard", "127.0.0.1:9001"},
-			ServeOptions{Listen: "127.0.0.1:9000", Script: "a.star", Watch: true, Sets: []string{"k1=40", "din=1"},
+			"--set", "din=1", "--runtime", "micropython", "--strict-device", "--quiet", "--step-limit", "5000", "--call-timeout", "1.5s", "--profile", "pico-w", "--without", "send-buffer,connection-limit", "--dashboard", "127.0.0.1:9001"},
+			ServeOptions{Listen: "127.0.0.1:9000", CallTimeout: 1500 * time.Millisecond, Script: "a.star", Watch: true, Sets: []string{"k1=40", "din=1"},
 				Runtime: "micropython", StrictDevice: true, Quiet: true, StepLimit: 5000, Profile: "pico-w", Without: []string{"send-buffer", "connection-limit"}, Dashboard: "127.0.0.1:9001"}, ""},
-		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", Example: "status", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
-		{"no dashboard", []string{"--no-dashboard"}, ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081", NoDashboard: true}, ""},
+		{"example", []string{"--example", "status"}, ServeOptions{Listen: "127.0.0.1:8080", CallTimeout: emulator.DefaultCallTimeout, Example: "status", Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081"}, ""},
+		{"no dashboard", []string{"--no-dashboard"}, ServeOptions{Listen: "127.0.0.1:8080", CallTimeout: emulator.DefaultCallTimeout, Runtime: "cpython", Profile: "host", Dashboard: "127.0.0.1:8081", NoDashboard: true}, ""},
 		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "[dashboard no-dashboard] were all set"},
 		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "[example script] were all set"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
