@@ -45,7 +45,8 @@ type RecordOptions struct {
 	MaxBytes int64
 	// Idle closes a connection silent both ways this long.
 	Idle time.Duration
-	// Gap is the pause below which two reads from the client are one send.
+	// Gap is the pause below which two reads from the client go on to the
+	// device in one write and are one send; 0 forwards every read as it comes.
 	Gap time.Duration
 
 	// upstreamAddr is Upstream parsed into HOST:PORT.
@@ -106,7 +107,7 @@ target with conform --scenarios DIR, and one of your script with the same --scri
 	f.BoolVar(&opts.Force, "force", false, "replace files of the same name, numbering from 1, instead of adding after them")
 	f.Int64Var(&opts.MaxBytes, "max-bytes", recorder.DefaultMaxBytes, "`BYTES` one connection may carry, both directions together; a connection over it is reset and not recorded")
 	f.DurationVar(&opts.Idle, "idle", recorder.DefaultIdle, "close a connection that stays silent both ways this long")
-	f.DurationVar(&opts.Gap, "gap", recorder.DefaultGap, "client reads closer than this are one send, not two segments")
+	f.DurationVar(&opts.Gap, "gap", recorder.DefaultGap, "client reads closer than this go on to the device in one write and are one send (0: every read as it comes)")
 	// A device runs its own script and has its own panel.
 	cmd.MarkFlagsMutuallyExclusive("upstream", "script")
 	cmd.MarkFlagsMutuallyExclusive("upstream", "example")
@@ -212,9 +213,13 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 
 	var mu sync.Mutex // one summary line at a time
 	recorded, written := 0, 0
-	relay := &recorder.Relay{Upstream: upstream, MaxBytes: o.MaxBytes, Idle: o.Idle, FirstSeq: first,
+	gap := o.Gap
+	if gap == 0 {
+		gap = -1 // the relay's "forward every read as it comes"
+	}
+	relay := &recorder.Relay{Upstream: upstream, MaxBytes: o.MaxBytes, Idle: o.Idle, Gap: gap, FirstSeq: first,
 		OnSession: func(s *recorder.Session) {
-			path, werr := writeSession(store, s, o.Gap, panel)
+			path, werr := writeSession(store, s, panel)
 			mu.Lock()
 			defer mu.Unlock()
 			recorded++
@@ -235,11 +240,11 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 // writeSession writes a session recorded whole, with the panel's inputs
 // when there is a panel to read, and returns the file's path; "" and no
 // error for a session that was not.
-func writeSession(store *recorder.Store, s *recorder.Session, gap time.Duration, panel func() []scenario.Input) (string, error) {
+func writeSession(store *recorder.Store, s *recorder.Session, panel func() []scenario.Input) (string, error) {
 	if s.Outcome != recorder.OutcomeRecorded {
 		return "", nil
 	}
-	sc, err := recorder.Scenario(s, recorder.ID(s.Seq, s.Sent()), gap)
+	sc, err := recorder.Scenario(s, recorder.ID(s.Seq, s.Sent()))
 	if err != nil {
 		return "", err
 	}

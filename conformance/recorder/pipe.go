@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"time"
 )
@@ -20,6 +21,7 @@ type pipe struct {
 	s              *Session
 	client, server net.Conn
 	max            int64
+	gap            time.Duration
 
 	mu       sync.Mutex
 	total    int64
@@ -29,8 +31,8 @@ type pipe struct {
 	idleStop *time.Timer
 }
 
-func newPipe(s *Session, client, server net.Conn, maxBytes int64) *pipe {
-	return &pipe{s: s, client: client, server: server, max: maxBytes, last: s.Started}
+func newPipe(s *Session, client, server net.Conn, maxBytes int64, gap time.Duration) *pipe {
+	return &pipe{s: s, client: client, server: server, max: maxBytes, gap: gap, last: s.Started}
 }
 
 // run relays until both directions have ended, then closes both
@@ -61,6 +63,12 @@ func (p *pipe) run(ctx context.Context) *Session {
 // record notes one event, and reports false when the relay must stop this
 // direction: the connection was torn down, or this read passed the cap.
 func (p *pipe) record(kind EventKind, data []byte) bool {
+	return p.recordAt(time.Now(), kind, data)
+}
+
+// recordAt is record for an event that began at a time before now: a
+// send's bytes gathered over the gap count from the first read.
+func (p *pipe) recordAt(at time.Time, kind EventKind, data []byte) bool {
 	p.mu.Lock()
 	if p.torn {
 		p.mu.Unlock()
@@ -74,7 +82,7 @@ func (p *pipe) record(kind EventKind, data []byte) bool {
 		return false
 	}
 	p.last = now
-	p.s.Events = append(p.s.Events, Event{At: now.Sub(p.s.Started), Kind: kind, Data: data})
+	p.s.Events = append(p.s.Events, Event{At: at.Sub(p.s.Started), Kind: kind, Data: data})
 	p.mu.Unlock()
 	return true
 }
@@ -135,14 +143,21 @@ func (p *pipe) checkIdle() {
 }
 
 // fromClient copies the client's bytes to the server, then passes on how
-// the client ended: a FIN as a half-close, anything else as a reset.
+// the client ended: a FIN as a half-close, anything else as a reset. Reads
+// closer than the gap go on in one write, so each recorded send is one
+// write the server got: the recording holds the segmentation the server
+// saw, not a merge it never received.
 func (p *pipe) fromClient() {
 	buf := make([]byte, readSize)
 	for {
 		n, err := p.client.Read(buf)
+		readAt := time.Now()
+		if n > 0 && err == nil {
+			n, err = p.gather(buf, n)
+		}
 		if n > 0 {
 			data := append([]byte(nil), buf[:n]...)
-			if !p.record(EventSend, data) {
+			if !p.recordAt(readAt, EventSend, data) {
 				return
 			}
 			// A failed write means the server has gone; its reader
@@ -166,6 +181,31 @@ func (p *pipe) fromClient() {
 		}
 		return
 	}
+}
+
+// gather reads more of the client's bytes into buf after its first n, as
+// long as each read comes within the gap of the one before and buf has
+// room, and returns the new length and the error that ended a read (nil
+// when the gap passed).
+func (p *pipe) gather(buf []byte, n int) (int, error) {
+	if p.gap <= 0 {
+		return n, nil
+	}
+	defer func() { _ = p.client.SetReadDeadline(time.Time{}) }()
+	for n < len(buf) {
+		if err := p.client.SetReadDeadline(time.Now().Add(p.gap)); err != nil {
+			return n, err
+		}
+		m, err := p.client.Read(buf[n:])
+		n += m
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // fromServer copies the server's bytes to the client, then passes on how

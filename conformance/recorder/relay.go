@@ -37,6 +37,12 @@ type Relay struct {
 	// DialTimeout bounds the connect to the server; 0 means
 	// DefaultDialTimeout.
 	DialTimeout time.Duration
+	// Gap is the pause below which the client's reads go on to the server
+	// in one write, and so become one send of the recording: a write the
+	// relay happened to read in two parts is forwarded as the client
+	// meant it. 0 means DefaultGap; a negative Gap forwards every read as
+	// it comes.
+	Gap time.Duration
 	// FirstSeq is the Seq of the first connection; 0 means 1.
 	FirstSeq int
 	// OnSession gets every connection once it has ended, whatever its
@@ -109,7 +115,11 @@ func (r *Relay) relay(ctx context.Context, client net.Conn, seq int) *Session {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	p := newPipe(s, client, server, maxBytes)
+	gap := r.Gap
+	if gap == 0 {
+		gap = DefaultGap
+	}
+	p := newPipe(s, client, server, maxBytes, gap)
 	return p.run(ctx)
 }
 

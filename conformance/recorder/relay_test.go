@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,7 +125,7 @@ func TestRelayPassesOnHalfClose(t *testing.T) {
 		kinds = append(kinds, e.Kind)
 	}
 	assert.Equal(t, []EventKind{EventSend, EventShutdown, EventRecv, EventFIN}, kinds)
-	assert.Equal(t, "send \"hello\"\nshutdown\n", stepsText(Steps(s, DefaultGap)))
+	assert.Equal(t, "send \"hello\"\nshutdown\n", stepsText(Steps(s)))
 }
 
 func TestRelayPassesOnResets(t *testing.T) {
@@ -190,7 +191,7 @@ func TestRelayIdleTimeout(t *testing.T) {
 	s := next(t, sessions)
 	assert.Equal(t, OutcomeRecorded, s.Outcome)
 	assert.Equal(t, EventTimeout, s.ServerEnd())
-	sc, err := Scenario(s, ID(s.Seq, s.Sent()), 0)
+	sc, err := Scenario(s, ID(s.Seq, s.Sent()))
 	require.NoError(t, err)
 	assert.Equal(t, 100*time.Millisecond, sc.Timeout)
 }
@@ -280,5 +281,61 @@ func TestRelayNumbersFromFirstSeq(t *testing.T) {
 		_, _ = readAll(c)
 		require.NoError(t, c.Close())
 		assert.Equal(t, want, next(t, sessions).Seq)
+	}
+}
+
+// The recording's sends are the writes the server got: reads within the
+// gap go on in one write and are one send; with no gap each read is a
+// write and a send of its own. Either way a replay sends the segments the
+// server received when it answered.
+func TestRelayRecordsTheSegmentsTheServerGot(t *testing.T) {
+	tests := []struct {
+		name string
+		gap  time.Duration
+		want []string
+	}{
+		{"reads within the gap are one write", 500 * time.Millisecond, []string{"GET /text HTTP/1.0\r\n\r\n"}},
+		{"no gap: every read is a write", -1, []string{"GET /te", "xt HTTP/1.0\r\n\r\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reads := make(chan []string, 1)
+			upstream := testnet.Serve(t, func(c *net.TCPConn) {
+				var got []string
+				var all []byte
+				buf := make([]byte, 1024)
+				for !bytes.HasSuffix(all, []byte("\r\n\r\n")) {
+					n, err := c.Read(buf)
+					if err != nil {
+						break
+					}
+					got = append(got, string(buf[:n]))
+					all = append(all, buf[:n]...)
+				}
+				reads <- got
+				_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\n\r\n"))
+			})
+			addr, sessions := startRelay(t, &Relay{Upstream: upstream, Gap: tt.gap})
+			c := dial(t, addr)
+			_, err := c.Write([]byte("GET /te"))
+			require.NoError(t, err)
+			// Far inside the gap, far longer than the server takes to read.
+			timer := time.NewTimer(50 * time.Millisecond)
+			<-timer.C
+			_, err = c.Write([]byte("xt HTTP/1.0\r\n\r\n"))
+			require.NoError(t, err)
+			_, err = readAll(c)
+			require.NoError(t, err)
+			require.NoError(t, c.Close())
+
+			assert.Equal(t, tt.want, <-reads, "what the server's reads returned")
+			var sends []string
+			for _, st := range Steps(next(t, sessions)) {
+				if st.Kind == scenario.StepSend {
+					sends = append(sends, string(st.Data.Value()))
+				}
+			}
+			assert.Equal(t, tt.want, sends, "the recording's sends")
+		})
 	}
 }

@@ -7,28 +7,25 @@ import (
 	"github.com/europi-http/europi-http/conformance/scenario"
 )
 
-// DefaultGap is the pause below which two reads from the client count as
-// one send: a write the relay happened to read in two parts, not two
-// segments the client meant.
+// DefaultGap is the pause below which two reads from the client go on to
+// the server as one write (see Relay.Gap), and so are one send: a write
+// the relay happened to read in two parts, not two segments the client
+// meant. A first send sooner than it after the connect has no wait.
 const DefaultGap = 5 * time.Millisecond
 
 // inlineSend is the longest byte string written on one line; longer ones
 // are cut after each line feed, as --update writes bodies.
 const inlineSend = 80
 
-// Scenario turns a recorded session into a scenario with the given ID. gap
-// is the pause below which two client reads merge into one send (0 means
-// DefaultGap). The scenario is checked as Parse checks a file, so what it
-// returns can be written and replayed; a session that was not recorded
-// whole is an error.
-func Scenario(s *Session, id string, gap time.Duration) (*scenario.Scenario, error) {
+// Scenario turns a recorded session into a scenario with the given ID.
+// The scenario is checked as Parse checks a file, so what it returns can
+// be written and replayed; a session that was not recorded whole is an
+// error.
+func Scenario(s *Session, id string) (*scenario.Scenario, error) {
 	if s.Outcome != OutcomeRecorded {
 		return nil, fmt.Errorf("connection %d was not recorded whole: %s", s.Seq, s.Outcome)
 	}
-	if gap <= 0 {
-		gap = DefaultGap
-	}
-	steps := Steps(s, gap)
+	steps := Steps(s)
 	sc := &scenario.Scenario{
 		ID: id,
 		Comment: []string{
@@ -50,18 +47,19 @@ func Scenario(s *Session, id string, gap time.Duration) (*scenario.Scenario, err
 }
 
 // Steps returns what the relay did towards the server as scenario steps:
-// each client segment as a send, the pauses between them as waits, and a
-// half-close or reset that came before the server ended. Reads closer than
-// gap merge, unless the server answered in between. A send that came after
+// each write to the server as a send (the relay already forwarded reads
+// closer than its gap in one write; merging more here would replay a
+// segmentation the server never received), the pauses between them as
+// waits, and a half-close or reset that came before the server ended. A
+// send that came after
 // the server had answered or ended may fail on replay, and says so; one
 // after the server's end waits for that end (await) first. The
 // client's close after the server's end is left out: a replay closes
 // anyway.
-func Steps(s *Session, gap time.Duration) []scenario.Step {
+func Steps(s *Session) []scenario.Step {
 	var out []scenario.Step
 	var last time.Duration // when the last step was taken
 	spoke, ended, awaited := false, false, false
-	merge := -1 // index of a send the next read may join
 	pause := func(at time.Duration, first bool) {
 		d := (at - last).Round(time.Millisecond)
 		if first {
@@ -75,16 +73,10 @@ func Steps(s *Session, gap time.Duration) []scenario.Step {
 	for _, e := range s.Events {
 		switch e.Kind {
 		case EventRecv:
-			spoke, merge = true, -1
+			spoke = true
 		case EventFIN, EventRST, EventTimeout:
-			ended, merge = true, -1
+			ended = true
 		case EventSend:
-			if merge >= 0 && e.At-last < gap {
-				data := append(out[merge].Data.Value(), e.Data...)
-				out[merge].Data = layout(data)
-				last = e.At
-				continue
-			}
 			first := len(out) == 0
 			switch {
 			case ended && !awaited:
@@ -95,13 +87,12 @@ func Steps(s *Session, gap time.Duration) []scenario.Step {
 				}
 				out = append(out, scenario.Step{Kind: scenario.StepAwait, Conn: scenario.MainConn})
 				awaited = true
-			case !first || e.At >= gap:
+			case !first || e.At >= DefaultGap:
 				pause(e.At, first)
 			}
 			last = e.At
 			out = append(out, scenario.Step{Kind: scenario.StepSend, Conn: scenario.MainConn,
 				Data: layout(e.Data), MayFail: spoke || ended})
-			merge = len(out) - 1
 		case EventShutdown, EventReset:
 			if ended {
 				continue
@@ -112,7 +103,6 @@ func Steps(s *Session, gap time.Duration) []scenario.Step {
 				kind = scenario.StepReset
 			}
 			out = append(out, scenario.Step{Kind: kind, Conn: scenario.MainConn})
-			merge = -1
 		}
 	}
 	if len(out) == 0 {

@@ -50,8 +50,8 @@ func TestSteps(t *testing.T) {
 	}{
 		{"one request", []Event{ev(0.2, EventSend, getText), ev(1, EventRecv, okHead), ev(2, EventFIN, ""), ev(3, EventShutdown, "")},
 			"send \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n"},
-		{"reads close together are one send", []Event{ev(0.1, EventSend, "GET /te"), ev(1, EventSend, "xt HTTP/1.0\r\n\r\n"), ev(2, EventRecv, okHead), ev(3, EventFIN, "")},
-			"send \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n"},
+		{"each write to the server is a send, however close", []Event{ev(0.1, EventSend, "GET /te"), ev(1, EventSend, "xt HTTP/1.0\r\n\r\n"), ev(2, EventRecv, okHead), ev(3, EventFIN, "")},
+			"send \"GET /te\"\nwait 1ms\nsend \"xt HTTP/1.0\\r\\n\\r\\n\"\n"},
 		{"a later segment waits and may fail", []Event{ev(0.1, EventSend, postHead), ev(1, EventRecv, okHead), ev(2, EventFIN, ""), ev(100.4, EventSend, "{}"), ev(101, EventShutdown, "")},
 			"send \"POST /json HTTP/1.0\\r\\nContent-Length: 2\\r\\n\\r\\n\"\nawait\nsend may-fail \"{}\"\n"},
 		{"a later segment before the end waits its pause", []Event{ev(0.1, EventSend, postHead), ev(100.4, EventSend, "{}"), ev(101, EventRecv, okHead), ev(102, EventFIN, "")},
@@ -73,7 +73,7 @@ func TestSteps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, stepsText(Steps(session(tt.events...), DefaultGap)))
+			assert.Equal(t, tt.want, stepsText(Steps(session(tt.events...))))
 		})
 	}
 }
@@ -81,7 +81,7 @@ func TestSteps(t *testing.T) {
 // expectText writes the scenario's [expect] section.
 func expectText(t *testing.T, s *Session) string {
 	t.Helper()
-	sc, err := Scenario(s, "0001-x", 0)
+	sc, err := Scenario(s, "0001-x")
 	require.NoError(t, err)
 	text := string(scenario.Format(sc))
 	i := strings.Index(text, "[expect]\n")
@@ -127,7 +127,7 @@ func TestExpectation(t *testing.T) {
 
 func TestScenarioHeaderAndTimeout(t *testing.T) {
 	s := session(ev(0.1, EventSend, postHead), ev(1, EventRecv, okHead), ev(2, EventFIN, ""), ev(100, EventSend, "{}"))
-	sc, err := Scenario(s, "0001-post-json", 0)
+	sc, err := Scenario(s, "0001-post-json")
 	require.NoError(t, err)
 	text := string(scenario.Format(sc))
 	assert.Contains(t, text, "# Recorded by europi-http record: client 127.0.0.1:5000 through the relay to 192.0.2.1:80,\n# at 2026-03-18T12:00:00Z.")
@@ -137,13 +137,13 @@ func TestScenarioHeaderAndTimeout(t *testing.T) {
 
 	// A long pause needs a longer idle timeout than the runner's default.
 	s = session(ev(0.1, EventSend, "GET /te"), ev(1500, EventSend, "xt HTTP/1.0\r\n\r\n"), ev(1501, EventRecv, okHead), ev(1502, EventFIN, ""))
-	sc, err = Scenario(s, "0001-x", 0)
+	sc, err = Scenario(s, "0001-x")
 	require.NoError(t, err)
 	assert.Equal(t, DefaultIdle, sc.Timeout)
 
 	s = session(ev(300, EventTimeout, ""))
 	s.Idle = 300 * time.Millisecond
-	sc, err = Scenario(s, "0001-x", 0)
+	sc, err = Scenario(s, "0001-x")
 	require.NoError(t, err)
 	assert.Equal(t, 300*time.Millisecond, sc.Timeout)
 	assert.Equal(t, ruleStall, sc.Rules[0].Text)
@@ -153,7 +153,7 @@ func TestScenarioRefusesWhatWasNotRecordedWhole(t *testing.T) {
 	for _, o := range []Outcome{OutcomeOverCap, OutcomeInterrupted, OutcomeNoUpstream} {
 		s := session(ev(0.1, EventSend, getText))
 		s.Outcome = o
-		_, err := Scenario(s, "0001-x", 0)
+		_, err := Scenario(s, "0001-x")
 		assert.ErrorContains(t, err, string(o))
 	}
 }

@@ -16,7 +16,7 @@ import (
 // recorded returns a valid scenario named id.
 func recorded(t *testing.T, id string) *scenario.Scenario {
 	t.Helper()
-	sc, err := Scenario(session(ev(0.1, EventSend, getText), ev(1, EventRecv, okHead+"x"), ev(2, EventFIN, "")), id, 0)
+	sc, err := Scenario(session(ev(0.1, EventSend, getText), ev(1, EventRecv, okHead+"x"), ev(2, EventFIN, "")), id)
 	require.NoError(t, err)
 	return sc
 }
