@@ -52,21 +52,16 @@ type memoryWatch struct {
 	err atomic.Pointer[memoryError]
 
 	mu      sync.Mutex // serialises sampling with stop
-	timer   *time.Timer
 	stopped bool
 	sample  []metrics.Sample
 }
 
-// watchMemory starts watching the heap for a run of thread.
-func watchMemory(thread *starlark.Thread, limit uint64) *memoryWatch {
+// newMemoryWatch measures the heap a run of thread starts from; the run's
+// watchdog calls check while it runs.
+func newMemoryWatch(thread *starlark.Thread, limit uint64) *memoryWatch {
 	w := &memoryWatch{limit: limit, thread: thread, sample: []metrics.Sample{{Name: heapObjectsMetric}}}
 	w.base = w.heapObjects()
 	w.collectAt = addSat(w.base, limit)
-	// A timer rather than a goroutine: most handler calls end before it
-	// first fires.
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.timer = time.AfterFunc(memorySampleInterval, w.check)
 	return w
 }
 
@@ -104,7 +99,6 @@ func (w *memoryWatch) check() {
 		// would otherwise have the heap collected at every sample.
 		w.collectAt = max(w.collectAt, addSat(w.base+grown, w.limit/4))
 	}
-	w.timer.Reset(memorySampleInterval)
 }
 
 // addSat is a+b, or the largest uint64 if that overflows.
@@ -133,7 +127,6 @@ func (w *memoryWatch) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.stopped = true
-	w.timer.Stop()
 }
 
 // threadMemoryLimit is the memory limit of the thread's run.

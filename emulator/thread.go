@@ -98,24 +98,38 @@ func newThread(e *env, name string, limit, memLimit uint64, timeout time.Duratio
 			t.SetMaxExecutionSteps(min(t.ExecutionSteps()+stepCheckInterval, limit))
 		}
 	}
-	stop := context.AfterFunc(e.ctx, func() {
-		thread.Cancel("the emulator is shutting down")
-	})
-	// One timer per run, which fires only for a run that overstays: the
-	// step limit does not bound time, since one step (a sort, a join)
-	// may take long. Cancel stops the thread at its next step; a single
-	// builtin call runs to its end first, which is why the builtins that
-	// could run long on their own (str of a deep structure) bound their
-	// input instead.
-	deadline := time.AfterFunc(timeout, func() {
-		e.timedOut.Store(true)
-		thread.Cancel(fmt.Sprintf("time limit of %s exceeded (is there an endless loop, or too much work for one request?)", timeout))
-	})
-	e.mem = watchMemory(thread, memLimit)
+	e.mem = newMemoryWatch(thread, memLimit)
+	stop := runWatchdog.watch(&runWatch{env: e, thread: thread, deadline: time.Now().Add(timeout), timeout: timeout})
 	return thread, func() {
-		deadline.Stop()
 		stop()
 		e.mem.stop()
+	}
+}
+
+// runWatch is what the watchdog checks of one load or handler call, every
+// memorySampleInterval while it runs: its context, its wall-clock time and
+// its memory. A call arms no timer of its own.
+type runWatch struct {
+	env      *env
+	thread   *starlark.Thread
+	deadline time.Time
+	timeout  time.Duration
+}
+
+func (r *runWatch) check() {
+	switch {
+	case r.env.ctx.Err() != nil:
+		r.thread.Cancel("the emulator is shutting down")
+	case !time.Now().Before(r.deadline):
+		// The step limit does not bound time, since one step (a sort, a
+		// join) may take long. Cancel stops the thread at its next step;
+		// a single builtin call runs to its end first, which is why the
+		// builtins that could run long on their own (str of a deep
+		// structure) bound their input instead.
+		r.env.timedOut.Store(true)
+		r.thread.Cancel(fmt.Sprintf("time limit of %s exceeded (is there an endless loop, or too much work for one request?)", r.timeout))
+	default:
+		r.env.mem.check()
 	}
 }
 

@@ -94,13 +94,9 @@ func (s *HttpServer) readRequest(nc net.Conn, peer string) ([]byte, error) {
 	if stall == 0 {
 		stall = DefaultStallWarning
 	}
-	if stall > 0 {
-		// Quirk: a client that connects and sends nothing blocks the whole
-		// loop, as on the device; say so instead of hanging silently.
-		timer := time.AfterFunc(stall, func() {
-			s.logf("WARNING client %s has sent nothing for %v: the loop is stalled until it sends or closes (as on the device)", peer, stall)
-		})
-		defer timer.Stop()
+	if stall > 0 && s.Logger != nil {
+		s.stall.begin(s, peer, stall)
+		defer s.stall.end()
 	}
 	buf := make([]byte, RequestLimit)
 	// Quirk: one read only; a request line, header or body that arrives in

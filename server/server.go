@@ -59,6 +59,7 @@ type HttpServer struct {
 	current  net.Conn
 	closed   bool
 	acceptCh chan acceptResult
+	stall    stallWatch
 }
 
 // New returns a server that accepts connections from ln. The server owns

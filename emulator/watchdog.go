@@ -1,0 +1,74 @@
+package emulator
+
+import (
+	"sync"
+	"time"
+)
+
+// watchdogIdleExit is how long the watchdog goroutine lingers with
+// nothing to watch before it exits; the next run starts it again.
+const watchdogIdleExit = 100 * time.Millisecond
+
+// watched is a run the watchdog checks: a load or a handler call.
+type watched interface {
+	// check looks at the run once, and cancels it when it must stop.
+	check()
+}
+
+// watchdog checks every running load and handler call every
+// memorySampleInterval, from one goroutine for all of them. A handler
+// call costs it a map insert and delete, not a timer of its own: arming a
+// timer per call woke the network poller with a system call on every
+// request. The goroutine runs while there are runs to watch, and exits
+// after watchdogIdleExit without any.
+type watchdog struct {
+	mu      sync.Mutex
+	runs    map[watched]struct{}
+	running bool
+}
+
+// runWatchdog is the watchdog of every run in the process.
+var runWatchdog = &watchdog{runs: map[watched]struct{}{}}
+
+// watch adds r to the runs checked, until the returned function is
+// called; after it returns, r is not checked again.
+func (w *watchdog) watch(r watched) (stop func()) {
+	w.mu.Lock()
+	w.runs[r] = struct{}{}
+	if !w.running {
+		w.running = true
+		go w.loop()
+	}
+	w.mu.Unlock()
+	return func() {
+		w.mu.Lock()
+		delete(w.runs, r)
+		w.mu.Unlock()
+	}
+}
+
+func (w *watchdog) loop() {
+	tick := time.NewTicker(memorySampleInterval)
+	defer tick.Stop()
+	idleSince := time.Now()
+	var runs []watched
+	for now := range tick.C {
+		w.mu.Lock()
+		runs = runs[:0]
+		for r := range w.runs {
+			runs = append(runs, r)
+		}
+		if len(runs) == 0 && now.Sub(idleSince) > watchdogIdleExit {
+			w.running = false
+			w.mu.Unlock()
+			return
+		}
+		w.mu.Unlock()
+		if len(runs) > 0 {
+			idleSince = now
+		}
+		for _, r := range runs {
+			r.check()
+		}
+	}
+}
