@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/internal/logbuf"
 	"github.com/europi-http/europi-http/pyrt"
 	"github.com/europi-http/europi-http/server"
 )
@@ -123,9 +125,14 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if err := io.SetInputs(sets); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
+	// Everything serve logs goes through one buffer: a line per request
+	// costs the serving loop no system call, and warnings keep their place
+	// among the lines.
+	errOut := logbuf.New(opts.ErrOut, 0)
+	defer errOut.Close()
 	// dash is set before serving starts; Configure runs inside Serve.
 	var dash *dashboard.Dashboard
-	logger := log.New(opts.ErrOut, "", log.LstdFlags)
+	logger := log.New(errOut, "", log.LstdFlags)
 	// The load runs under ctx, so Ctrl-C stops a script whose top level
 	// computes for long.
 	emu, err := emulator.NewContext(ctx, emulator.Config{
@@ -143,9 +150,11 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			if opts.Quiet && dash == nil {
 				return // nobody reads request logs: skip copying them
 			}
+			var line []byte // OnRequest runs on the serving loop, one at a time
 			s.OnRequest = func(l server.RequestLog) {
 				if !opts.Quiet {
-					fmt.Fprintln(opts.ErrOut, formatRequestLog(l))
+					line = appendRequestLog(line[:0], l)
+					_, _ = errOut.Write(line)
 				}
 				if dash != nil {
 					dash.Record(l)
@@ -155,7 +164,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(opts.ErrOut, "europi-http: interrupted while the script was loading")
+			fmt.Fprintln(errOut, "europi-http: interrupted while the script was loading")
 			return nil
 		}
 		var se *emulator.ScriptError
@@ -168,18 +177,18 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	warnIfExposed(opts.ErrOut, "listening", ln.Addr().String())
+	warnIfExposed(errOut, "listening", ln.Addr().String())
 	var dashLn net.Listener
 	if !opts.NoDashboard {
 		if dashLn, err = net.Listen("tcp", opts.Dashboard); err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("dashboard: %w (choose another port with --dashboard, or --no-dashboard)", err)
 		}
-		warnIfExposed(opts.ErrOut, "the dashboard is listening", dashLn.Addr().String())
+		warnIfExposed(errOut, "the dashboard is listening", dashLn.Addr().String())
 		dash = dashboard.New(emu, dashboard.Options{DeviceURL: deviceURL(ln.Addr()), Profile: prof.Label()})
 	}
 	ln = prof.Wrap(ln, func(e profile.Event) {
-		fmt.Fprintln(opts.ErrOut, e.Time.Format(time.TimeOnly+".000"), e.String())
+		fmt.Fprintln(errOut, e.Time.Format(time.TimeOnly+".000"), e.String())
 	})
 	fmt.Fprintf(opts.Out, "europi-http: serving %s on http://%s/ (Ctrl-C to stop)\n", scriptLabel(opts.Script, opts.Example, "the embedded http_control app"), ln.Addr())
 	if prof.Name != profile.Host {
@@ -196,7 +205,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			// A failing dashboard leaves the device serving: it is the
 			// device that matters to the script.
 			if err := dash.Serve(ctx, dashLn); err != nil {
-				fmt.Fprintf(opts.ErrOut, "europi-http: the dashboard stopped: %v\n", err)
+				fmt.Fprintf(errOut, "europi-http: the dashboard stopped: %v\n", err)
 			}
 		}()
 	} else {
@@ -244,20 +253,34 @@ func deviceURL(addr net.Addr) string {
 // formatRequestLog renders one request as a log line: time, peer, method,
 // path, status, bytes, milliseconds, and what went wrong if anything did.
 func formatRequestLog(l server.RequestLog) string {
-	status := "-"
+	return strings.TrimSuffix(string(appendRequestLog(nil, l)), "\n")
+}
+
+// appendRequestLog appends l's log line and its newline to b, without
+// fmt: it runs once per request.
+func appendRequestLog(b []byte, l server.RequestLog) []byte {
+	b = l.Time.AppendFormat(b, time.TimeOnly+".000")
+	b = append(append(b, ' '), l.Peer...)
+	b = append(append(b, ' '), logField(l.Method)...)
+	b = append(append(b, ' '), logField(l.Path)...)
+	b = append(b, ' ')
 	if l.Status != 0 {
-		status = strconv.Itoa(l.Status)
+		b = strconv.AppendInt(b, int64(l.Status), 10)
+	} else {
+		b = append(b, '-')
 	}
-	line := fmt.Sprintf("%s %s %s %s %s %dB %.1fms", l.Time.Format(time.TimeOnly+".000"), l.Peer,
-		logField(l.Method), logField(l.Path), status, l.Bytes,
-		float64(l.Duration.Microseconds())/1000)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(l.Bytes), 10)
+	b = append(b, "B "...)
+	b = strconv.AppendFloat(b, float64(l.Duration.Microseconds())/1000, 'f', 1, 64)
+	b = append(b, "ms"...)
 	if l.Outcome != server.OutcomeServed {
-		line += " (" + string(l.Outcome) + ")"
+		b = append(append(append(b, " ("...), l.Outcome...), ')')
 	}
 	if rule, ok := profile.RuleOf(l.Err); ok {
-		line += " [device rule " + rule + "]"
+		b = append(append(append(b, " [device rule "...), rule...), ']')
 	}
-	return line
+	return append(b, '\n')
 }
 
 // logField keeps a log field on one readable line: plain when it is
