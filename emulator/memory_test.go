@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,16 +103,25 @@ server.get_handler(get)
 	em, err := New(Config{ScriptPath: script, MemoryLimit: testMemoryLimit})
 	require.NoError(t, err)
 	addr := startServing(t, em)
-	tests := []struct{ path, want string }{
-		{"/repeat", "MemoryError: str * 536870912 needs about 512 MiB, more than the memory limit of 4 MiB"},
-		{"/range", "MemoryError: a list of the 67108864 numbers of range(67108864) needs about 1 GiB, more than the memory limit of 4 MiB"},
-		{"/grow", "MemoryError: memory limit of 4 MiB exceeded (the heap grew by "},
-		{"/caught", "MemoryError: list * 536870912 needs about 8 GiB, more than the memory limit of 4 MiB"},
+	// released: the heap really grew past the limit, so the process gives
+	// the memory back to the system; a refused allocation grew nothing.
+	tests := []struct {
+		path, want string
+		released   bool
+	}{
+		{"/repeat", "MemoryError: str * 536870912 needs about 512 MiB, more than the memory limit of 4 MiB", false},
+		{"/range", "MemoryError: a list of the 67108864 numbers of range(67108864) needs about 1 GiB, more than the memory limit of 4 MiB", false},
+		{"/grow", "MemoryError: memory limit of 4 MiB exceeded (the heap grew by ", true},
+		{"/caught", "MemoryError: list * 536870912 needs about 8 GiB, more than the memory limit of 4 MiB", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			runtime.GC() // so the heap's growth is the script's
+			// A release still running from an earlier test holds the next.
+			require.Eventually(t, func() bool { return !releasing.Load() }, 10*time.Second, time.Millisecond)
+			before := releases.Load()
 			reply := string(exchange(t, addr, []byte(fmt.Sprintf("GET %s HTTP/1.1\r\n\r\n", tt.path))))
+			assert.Equal(t, tt.released, releases.Load() > before, "memory given back")
 			assert.True(t, strings.HasPrefix(reply, "HTTP/1.0 500 "), reply)
 			assert.Contains(t, reply, "<p>"+tt.want)
 			assert.Equal(t, "ok", bodyOf(t, exchange(t, addr, []byte("GET /ok HTTP/1.1\r\n\r\n"))))

@@ -103,6 +103,7 @@ func newThread(e *env, name string, limit, memLimit uint64, timeout time.Duratio
 	return thread, func() {
 		stop()
 		e.mem.stop()
+		e.mem.release()
 	}
 }
 
