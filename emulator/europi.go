@@ -271,10 +271,16 @@ func digitalValue(io *IO, p *pin, fn string, args starlark.Tuple, kwargs []starl
 //	ain           AnalogueInput: read_voltage() in volts, percent()
 //	din           DigitalInput: value() is 0 or 1
 //	b1, b2        Button: value() is 1 while pressed
+//	oled          the 128×32 display: fill, pixel, hline, vline, line,
+//	              rect, fill_rect, text, scroll, centre_text, invert,
+//	              rotate, contrast, width, height; show() puts what was
+//	              drawn on the panel's Display
+//	OLED_WIDTH, OLED_HEIGHT, CHAR_WIDTH, CHAR_HEIGHT  128, 32, 8, 8
 //
-// Their state lives in the emulator's IO, not in the script, so it persists
-// across requests and reloads and can be set from outside (--set, the
-// dashboard). Methods fail outside an emulator thread.
+// Their state lives in the emulator's IO, not in the script, so it
+// persists across requests and reloads and can be set from outside (--set,
+// the dashboard); only what is drawn on oled before show() belongs to the
+// loaded script. Methods fail outside an emulator thread.
 var EuroPi = newEuroPiModule()
 
 func newEuroPiModule() *starlarkstruct.Module {
@@ -286,6 +292,13 @@ func newEuroPiModule() *starlarkstruct.Module {
 		"din":     &pin{name: "din", kind: kindDigital, index: -1},
 		"b1":      &pin{name: "b1", kind: kindButton, index: 0},
 		"b2":      &pin{name: "b2", kind: kindButton, index: 1},
+		"oled":    oledValue{},
+		// The display's geometry and the font's cell, as europi.py
+		// exports them.
+		"OLED_WIDTH":  starlark.MakeInt(DisplayWidth),
+		"OLED_HEIGHT": starlark.MakeInt(DisplayHeight),
+		"CHAR_WIDTH":  starlark.MakeInt(fontCell),
+		"CHAR_HEIGHT": starlark.MakeInt(fontCell),
 	}
 	cvs := make([]starlark.Value, NumCVs)
 	for i := range cvs {

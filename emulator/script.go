@@ -45,6 +45,9 @@ type script struct {
 	server    *serverValue
 	get, post starlark.Callable
 	state     *stateDict
+	// screen is the script's OLED back buffer; it starts blank at each
+	// load, as the device's does at boot.
+	screen *screen
 	// watched holds the hash of each file load_file read while loading,
 	// so a watcher also reloads when a page the script embeds changes.
 	watched map[string][sha256.Size]byte
@@ -77,6 +80,7 @@ func loadScript(ctx context.Context, src source, opts loadOptions) (_ *script, e
 		code:    src.code,
 		files:   src.files,
 		state:   newStateDict(),
+		screen:  &screen{},
 		watched: map[string][sha256.Size]byte{},
 	}
 	e := &env{ctx: ctx, io: opts.io, runtime: opts.runtime, logger: opts.logger, script: sc, loading: true}

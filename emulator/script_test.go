@@ -30,7 +30,9 @@ const exchangeTimeout = 20 * time.Second
 // TestScripts runs every testdata/*.txtar case: it writes the case's files
 // to a folder, loads the script (section "app.star" unless the config
 // names another script or an example), sends each "request" raw and
-// compares the raw reply with the "response" that follows it. A case with
+// compares the raw reply with the "response" that follows it; a "display"
+// section is the OLED's frame at that point (after loading, or after the
+// response before it), drawn by FrameText. A case with
 // a "load error" section expects loading to fail with that text, and a
 // "log" section lists texts the log must contain.
 func TestScripts(t *testing.T) {
@@ -45,7 +47,7 @@ func TestScripts(t *testing.T) {
 }
 
 // reserved sections are instructions, not files to write.
-var reserved = map[string]bool{"config": true, "request": true, "response": true, "log": true, "load error": true}
+var reserved = map[string]bool{"config": true, "request": true, "response": true, "log": true, "load error": true, "display": true}
 
 func runArchive(t *testing.T, file string) {
 	data, err := os.ReadFile(file)
@@ -169,6 +171,14 @@ func serveArchive(t *testing.T, em *Emulator, a *txtar.Archive, clean func(strin
 			want, err := decodeWire(string(f.Data))
 			require.NoError(t, err, "response section")
 			assert.Equal(t, string(want), string(got), "response to %q", request)
+		case "display":
+			got := FrameText(em.IO().Display().Frame())
+			if *update {
+				changed = changed || got != string(f.Data)
+				f.Data = []byte(got)
+				continue
+			}
+			assert.Equal(t, string(f.Data), got, "the display after %q", request)
 		}
 	}
 	require.False(t, pending, "a request section has no response section")
