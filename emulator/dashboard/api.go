@@ -38,6 +38,7 @@ type ErrorReply struct {
 func (d *Dashboard) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/state", d.getState)
+	mux.HandleFunc("GET /api/display", d.getDisplay)
 	mux.HandleFunc("POST /api/inputs", d.postInputs)
 	mux.HandleFunc("GET /api/status", d.getStatus)
 	mux.HandleFunc("GET /api/log", d.getLog)

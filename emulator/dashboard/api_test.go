@@ -189,3 +189,50 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+// GET /api/display answers with the frame shown, as hex rows and as the
+// SSD1306's bytes.
+func TestAPIDisplay(t *testing.T) {
+	lit := func(points ...[2]int) []byte {
+		frame := make([]byte, emulator.DisplayFrameSize)
+		for _, p := range points {
+			frame[p[1]/8*emulator.DisplayWidth+p[0]] |= 1 << (p[1] % 8)
+		}
+		return frame
+	}
+	zeros := strings.Repeat("0", 32)
+	tests := []struct {
+		name  string
+		frame []byte // nil: nothing shown
+		rows  map[int]string
+	}{
+		{"blank", nil, nil},
+		{"top-left corner", lit([2]int{0, 0}), map[int]string{0: "8" + zeros[1:]}},
+		{"bottom-right corner", lit([2]int{127, 31}), map[int]string{31: zeros[1:] + "1"}},
+		{"a row of a page", lit([2]int{4, 9}, [2]int{5, 9}, [2]int{6, 9}, [2]int{7, 9}, [2]int{8, 9}), map[int]string{9: "0f80" + zeros[4:]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, emulator.Config{Example: "status"}, nil)
+			var version uint64
+			if tt.frame != nil {
+				require.NoError(t, r.emu.IO().Display().SetFrame(tt.frame))
+				version = 1
+			}
+			var got DisplayReply
+			r.getJSON("api/display", &got)
+			assert.Equal(t, version, got.Version)
+			assert.Equal(t, 128, got.Width)
+			assert.Equal(t, 32, got.Height)
+			require.Len(t, got.Rows, 32)
+			for y, row := range got.Rows {
+				want, ok := tt.rows[y]
+				if !ok {
+					want = zeros
+				}
+				assert.Equal(t, want, row, "row %d", y)
+			}
+			assert.Equal(t, r.emu.IO().Display().Frame(), got.Frame)
+		})
+	}
+}

@@ -72,9 +72,11 @@ type Dashboard struct {
 	coalesce time.Duration
 	// streams holds a token per open event stream, up to its capacity.
 	streams chan struct{}
-	// stateCache and statusCache marshal what every stream sends once.
-	stateCache  jsonCache[uint64]
-	statusCache jsonCache[StatusReply]
+	// stateCache, statusCache and displayCache marshal what every stream
+	// sends once.
+	stateCache   jsonCache[uint64]
+	statusCache  jsonCache[StatusReply]
+	displayCache jsonCache[uint64]
 }
 
 // New returns a dashboard for src.

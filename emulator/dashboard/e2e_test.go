@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ const (
 
 // TestEndToEnd drives Debian's Chromium: it moves a slider on the default
 // http_control page and follows the POST to the script, the emulated CV
-// and the dashboard; then it holds b1 on the dashboard of the status
+// and the dashboard, whose OLED must show the frame the script drew; then it holds b1 on the dashboard of the status
 // example and reads it back from the device page.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -101,6 +102,19 @@ func testSlider(ctx context.Context, t *testing.T, b *cdp.Browser, artifacts str
 	require.NoError(t, dash.WaitFor(ctx, `document.getElementById("cv3-volts").textContent === `+jsString(want)),
 		"the dashboard shows %s for CV3", want)
 	require.NoError(t, dash.WaitFor(ctx, `[...document.querySelectorAll("#log tr")].some(tr => tr.cells[2].textContent === "POST")`))
+	// ... and its OLED, where the script drew the outputs, pixel for pixel.
+	var display DisplayReply
+	r.getJSON("api/display", &display)
+	assert.Equal(t, uint64(2), display.Version, "the script drew at load and after the POST")
+	want = strings.Join(display.Rows, "\n")
+	assert.NotEqual(t, strings.Repeat("0", len(want)), want, "the frame is not blank")
+	waitCtx, cancelWait := context.WithTimeout(ctx, 15*time.Second)
+	defer cancelWait()
+	if err := dash.WaitFor(waitCtx, canvasRows+` === `+jsString(want)); err != nil {
+		var shown string
+		require.NoError(t, dash.Eval(ctx, canvasRows, &shown))
+		t.Fatalf("the dashboard's OLED never showed the frame of /api/display:\nwant\n%s\nshown\n%s", want, shown)
+	}
 
 	// Open the POST's bytes, as a person would, for the screenshot.
 	rx, ry := mustBox(ctx, t, dash, fmt.Sprintf(`#log tr[data-id="%d"]`, post.ID)).Center()
@@ -142,6 +156,24 @@ func testButton(ctx context.Context, t *testing.T, b *cdp.Browser, artifacts str
 	waitInputs(ctx, t, r, func(in emulator.InputState) bool { return in.B1 == 0 })
 	assert.Equal(t, 0, readDevice().B1, "the status script reports b1 released")
 }
+
+// canvasRows reads the dashboard's OLED canvas back as /api/display's rows
+// joined by newlines: a pixel brighter than half is lit.
+const canvasRows = `(() => {
+  const c = document.getElementById("oled");
+  const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  const rows = [];
+  for (let y = 0; y < c.height; y++) {
+    let row = "";
+    for (let x = 0; x < c.width; x += 4) {
+      let digit = 0;
+      for (let k = 0; k < 4; k++) digit = digit << 1 | (px[(y * c.width + x + k) * 4] > 128 ? 1 : 0);
+      row += digit.toString(16);
+    }
+    rows.push(row);
+  }
+  return rows.join("\n");
+})()`
 
 // openDashboard opens r's dashboard in a new tab and waits for its event
 // stream.

@@ -32,6 +32,8 @@ type Hello struct {
 	Status StatusReply `json:"status"`
 	// State is the panel.
 	State emulator.IOState `json:"state"`
+	// Display is the OLED's frame.
+	Display DisplayReply `json:"display"`
 	// Log is the kept requests, oldest first.
 	Log []LogEntry `json:"log"`
 }
@@ -39,15 +41,17 @@ type Hello struct {
 // helloJSON is Hello as a stream writes it, from parts marshalled once
 // for every stream.
 type helloJSON struct {
-	Status json.RawMessage `json:"status"`
-	State  json.RawMessage `json:"state"`
-	Log    json.RawMessage `json:"log"`
+	Status  json.RawMessage `json:"status"`
+	State   json.RawMessage `json:"state"`
+	Display json.RawMessage `json:"display"`
+	Log     json.RawMessage `json:"log"`
 }
 
 // events streams Server-Sent Events: "hello" (a Hello), then "state" (an
-// emulator.IOState) when the panel changes, "log" (a list of new
-// LogEntry) when requests are served and "status" (a StatusReply) when
-// the script or its reload outcome changes. Changes closer together than
+// emulator.IOState) when the panel changes, "display" (a DisplayReply)
+// when the OLED shows a new frame, "log" (a list of new LogEntry) when
+// requests are served and "status" (a StatusReply) when the script or its
+// reload outcome changes. Changes closer together than
 // the coalescing interval go out together, and each value is marshalled
 // once however many streams send it. At most Options.MaxStreams streams
 // are open at once; past that the API answers 503.
@@ -70,8 +74,9 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 	ioChanged, logChanged := io.Changed(), d.log.waitChan()
 	history, lastID := d.log.afterJSON(0) // before the panel, as in the loop below
 	state, version := d.stateJSON(io)
+	display, displayVersion := d.displayJSON(io)
 	status, statusData := d.statusJSON()
-	hello, err := json.Marshal(helloJSON{Status: statusData, State: state, Log: history})
+	hello, err := json.Marshal(helloJSON{Status: statusData, State: state, Display: display, Log: history})
 	if err != nil || send(rc, w, "hello", hello) != nil {
 		return
 	}
@@ -114,6 +119,14 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 			version = v
 			if send(rc, w, "state", st) != nil {
 				return
+			}
+			// A new frame moves the panel's version too, so it is only
+			// looked for here.
+			if frame, v := d.displayJSON(io); v != displayVersion {
+				displayVersion = v
+				if send(rc, w, "display", frame) != nil {
+					return
+				}
 			}
 		}
 		if last != lastID {

@@ -79,6 +79,8 @@ func TestEvents(t *testing.T) {
 	assert.Equal(t, "host", hello.Status.Profile)
 	require.Len(t, hello.Log, 1, "the history comes with hello")
 	assert.Equal(t, "GET", hello.Log[0].Method)
+	assert.Equal(t, uint64(1), hello.Display.Version, "the script drew its status when it loaded")
+	assert.Equal(t, r.emu.IO().Display().Frame(), hello.Display.Frame)
 
 	// An input set through the API.
 	code, body := r.do("POST", "api/inputs", "application/json", `{"k2": 75}`)
@@ -91,10 +93,14 @@ func TestEvents(t *testing.T) {
 	// comes first, so the page never shows a request before its effect.
 	r.deviceRequest("POST / HTTP/1.1\r\n\r\n{\"cv4\": 10}")
 	var entries []LogEntry
+	var display DisplayReply
 	for entries == nil {
 		switch event, data := s.next(); event {
 		case "state":
 			require.NoError(t, json.Unmarshal([]byte(data), &st))
+		case "display":
+			require.NotZero(t, st.Outputs[3].Volts, "the state that moved cv4 comes before the display")
+			require.NoError(t, json.Unmarshal([]byte(data), &display))
 		case "log":
 			require.NoError(t, json.Unmarshal([]byte(data), &entries))
 		default:
@@ -103,6 +109,8 @@ func TestEvents(t *testing.T) {
 	}
 	assert.InDelta(t, 10.0, st.Outputs[3].Volts, 0.5) // as the device's duty reads back
 	assert.Equal(t, r.emu.IO().Snapshot().Outputs[3], st.Outputs[3])
+	assert.Equal(t, uint64(2), display.Version, "the script drew the outputs")
+	assert.Equal(t, r.emu.IO().Display().Frame(), display.Frame)
 	require.Len(t, entries, 1, "only the new entry")
 	assert.Equal(t, uint64(2), entries[0].ID)
 	assert.Equal(t, "POST", entries[0].Method)

@@ -8,6 +8,7 @@ const NUM_CVS = 6;
 const MAX_ROWS = 200;
 
 let version = -1;          // the panel version shown
+let displayVersion = -1;   // the OLED frame shown
 let lastLogID = 0;         // the newest log entry shown
 let selectedID = 0;        // the log entry whose bytes are shown
 const held = new Set();    // inputs the user is moving or holding right now
@@ -68,6 +69,30 @@ function drawKnob(name, percent) {
 function showButton(name, value) {
   if (held.has(name)) return;
   $(name).setAttribute("aria-pressed", value === 1 ? "true" : "false");
+}
+
+// ---- Drawing the OLED ------------------------------------------------------
+
+// The colours of a lit and a dark pixel, as RGBA.
+const OLED_ON = [0xe6, 0xf4, 0xff, 0xff];
+const OLED_OFF = [0x05, 0x06, 0x07, 0xff];
+
+// renderDisplay draws a frame from api/display or the "display" event: each
+// row is hex, four pixels a digit, the leftmost in the highest bit.
+function renderDisplay(d, force) {
+  if (!force && d.version <= displayVersion) return;
+  displayVersion = d.version;
+  const canvas = $("oled");
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(d.width, d.height);
+  for (let y = 0; y < d.height; y++) {
+    const row = d.rows[y];
+    for (let x = 0; x < d.width; x++) {
+      const lit = (parseInt(row[x >> 2], 16) >> (3 - (x & 3))) & 1;
+      img.data.set(lit ? OLED_ON : OLED_OFF, (y * d.width + x) * 4);
+    }
+  }
+  ctx.putImageData(img, 0, 0);
 }
 
 // ---- Writing inputs --------------------------------------------------------
@@ -192,7 +217,6 @@ function wireInputs() {
 
 function renderStatus(st) {
   $("script").textContent = st.script + (st.profile ? `  (device profile ${st.profile})` : "");
-  $("oled-script").textContent = st.script.replace(/\/main\.star$/, "");
   const reload = $("reload");
   reload.replaceChildren();
   const line = document.createElement("span");
@@ -225,7 +249,6 @@ function renderStatus(st) {
     a.rel = "noopener";
     a.textContent = st.device_url;
     $("device").replaceChildren(a);
-    $("oled-device").textContent = st.device_url.replace(/^http:\/\//, "").replace(/\/$/, "");
   }
 }
 
@@ -311,11 +334,13 @@ function connect() {
     const h = JSON.parse(e.data);
     renderStatus(h.status);
     renderState(h.state, true);
+    renderDisplay(h.display, true);
     resetLog(h.log);
     live.textContent = "live";
     live.className = "live on";
   });
   events.addEventListener("state", (e) => renderState(JSON.parse(e.data)));
+  events.addEventListener("display", (e) => renderDisplay(JSON.parse(e.data)));
   events.addEventListener("status", (e) => renderStatus(JSON.parse(e.data)));
   events.addEventListener("log", (e) => addLog(JSON.parse(e.data)));
   // EventSource reconnects by itself; say so meanwhile.
