@@ -31,14 +31,17 @@ FUZZTIMEOUT ?= 30m
 # FUZZ_TARGETS are the fuzz targets as PACKAGE:NAME (go test -fuzz takes one at a time).
 FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./conformance/scenario:FuzzParse ./emulator:FuzzScript ./emulator:FuzzHandlerArgs
 
-# bench: the in-process Go benchmarks, then one table from one client
-# (internal/loadgen): the emulator (default profile), Go's net/http sending
-# the same bytes with keep-alive off, a bare accept-write-close Go server (the
-# loopback limit) and, when EUROPI_FIRMWARE names a EuroPi checkout,
-# upstream's http_server.py under python3. Prints req/s, p50/p99, peak RSS
-# and the ratios to net/http and to the loopback limit.
+# bench: the in-process Go benchmarks (the server's round trip, a Starlark
+# handler's, the dashboard's Record), then one table from one client
+# (internal/loadgen): the emulator as `serve` runs by default (dashboard and
+# request log on) and with --quiet --no-dashboard, Go's net/http sending the
+# same bytes with keep-alive off, the serial accept-read-send-send-close
+# loop (the limit for one-at-a-time serving), a bare goroutine-per-connection
+# server and, when EUROPI_FIRMWARE names a EuroPi checkout, upstream's
+# http_server.py under python3. Prints req/s, p50/p99, peak RSS and the
+# ratios to net/http and to the serial limit.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./server/
+	$(GO) test -run '^$$' -bench . -benchmem ./server/ ./emulator/ ./emulator/dashboard/
 	$(GO) run ./internal/benchtable -duration $(BENCHTIME) -conns $(BENCHCONNS)
 
 # fuzz: each fuzz target (PACKAGE:NAME) for FUZZTIME, one after another; a

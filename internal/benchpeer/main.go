@@ -50,7 +50,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("benchpeer", flag.ContinueOnError)
 	fs.SetOutput(errOut)
-	fs.StringVar(&o.kind, "kind", "", "server to run: nethttp or bare")
+	fs.StringVar(&o.kind, "kind", "", "server to run: nethttp, bare or serial")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on")
 	fs.StringVar(&o.response, "response", "", "file holding the raw response bytes (default: a small EuroPi page)")
 	if err := fs.Parse(args); err != nil {
@@ -60,7 +60,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if _, ok := servers[o.kind]; !ok {
-		return o, fmt.Errorf("-kind %q: want nethttp or bare", o.kind)
+		return o, fmt.Errorf("-kind %q: want nethttp, bare or serial", o.kind)
 	}
 	host, _, err := net.SplitHostPort(o.listen)
 	if err != nil {

@@ -33,8 +33,8 @@ func TestParseFlags(t *testing.T) {
 		{"nethttp", []string{"-kind", "nethttp"}, options{kind: "nethttp", listen: "127.0.0.1:0"}, ""},
 		{"bare everything", []string{"-kind", "bare", "-listen", "[::1]:9000", "-response", "r.bin"},
 			options{kind: "bare", listen: "[::1]:9000", response: "r.bin"}, ""},
-		{"no kind", nil, options{}, "want nethttp or bare"},
-		{"unknown kind", []string{"-kind", "apache"}, options{}, "want nethttp or bare"},
+		{"no kind", nil, options{}, "want nethttp, bare or serial"},
+		{"unknown kind", []string{"-kind", "apache"}, options{}, "want nethttp, bare or serial"},
 		{"not loopback", []string{"-kind", "bare", "-listen", "0.0.0.0:80"}, options{}, "loopback only"},
 		{"a host name", []string{"-kind", "bare", "-listen", "example.com:80"}, options{}, "loopback only"},
 		{"no port", []string{"-kind", "bare", "-listen", "127.0.0.1"}, options{}, "missing port"},
@@ -90,7 +90,7 @@ func TestLoadResponse(t *testing.T) {
 
 func TestServersSendTheBytesAndClose(t *testing.T) {
 	resp := []byte("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\nX=1\r\n\r\nbody \u00fc")
-	for _, kind := range []string{"nethttp", "bare"} {
+	for _, kind := range []string{"nethttp", "bare", "serial"} {
 		t.Run(kind, func(t *testing.T) {
 			ln, err := nettest.NewLocalListener("tcp")
 			require.NoError(t, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -18,6 +19,7 @@ const connDeadline = 10 * time.Second
 var servers = map[string]func(ctx context.Context, ln net.Listener, resp []byte) error{
 	"nethttp": serveNetHTTP,
 	"bare":    serveBare,
+	"serial":  serveSerial,
 }
 
 // serveNetHTTP serves resp from net/http with keep-alives off. The
@@ -72,5 +74,52 @@ func serveBare(ctx context.Context, ln net.Listener, resp []byte) error {
 			}
 			_, _ = c.Write(resp)
 		}()
+	}
+}
+
+// serveSerial serves as the device must, one connection at a time on one
+// goroutine: accept, one read, the header block and the body in two
+// writes, close, then the next. It is the limit for one-at-a-time
+// serving: the emulator does this and, on top, runs a handler.
+func serveSerial(ctx context.Context, ln net.Listener, resp []byte) error {
+	// No deadline per connection (the device sets none, and a timer per
+	// request would cost what the emulator does not pay): the end of ctx
+	// closes the listener and ends the read in progress.
+	var mu sync.Mutex
+	var current net.Conn
+	stop := context.AfterFunc(ctx, func() {
+		_ = ln.Close()
+		mu.Lock()
+		if current != nil {
+			_ = current.SetDeadline(time.Now())
+		}
+		mu.Unlock()
+	})
+	defer stop()
+	head, body := resp, []byte(nil)
+	if i := bytes.Index(resp, []byte("\r\n\r\n")); i >= 0 {
+		head, body = resp[:i+4], resp[i+4:]
+	}
+	buf := make([]byte, 1024) // the device's one recv(1024)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return err
+		}
+		mu.Lock()
+		current = c
+		mu.Unlock()
+		if ctx.Err() != nil {
+			_ = c.SetDeadline(time.Now())
+		}
+		if _, err := c.Read(buf); err == nil {
+			if _, err := c.Write(head); err == nil {
+				_, _ = c.Write(body)
+			}
+		}
+		_ = c.Close()
 	}
 }

@@ -1,18 +1,22 @@
 // Command benchtable runs `make bench`'s comparison: the same load, from the
 // same client (internal/loadgen), against each server in its own process,
 // at 1 and at 16 concurrent connections, printing one table of requests/s,
-// p50/p99 latency, peak RSS and the ratios to net/http and to the loopback
+// p50/p99 latency, peak RSS and the ratios to net/http and to the serial
 // limit.
 //
 // The servers, each started, measured and stopped in turn:
 //
-//   - emulator: `europi-http serve --no-dashboard --quiet` (default profile, the
-//     embedded http_control app), built from ./cmd/europi-http;
+//   - serve (dashboard, log): `europi-http serve` as it runs by default
+//     (its dashboard on, a log line per request), serving the embedded
+//     http_control app, built from ./cmd/europi-http;
+//   - serve --quiet --no-dashboard: the same emulator without either;
 //   - net/http: internal/benchpeer -kind nethttp, Go's net/http with
-//     keep-alives off sending the same bytes, the ceiling a Go server
-//     reaches;
-//   - bare: internal/benchpeer -kind bare, accept-write-close, the loopback
-//     limit;
+//     keep-alives off sending the same bytes, a goroutine per connection;
+//   - serial: internal/benchpeer -kind serial, accept, one read, header
+//     block and body in two writes, close, one connection at a time: the
+//     limit for serving as the device must;
+//   - bare: internal/benchpeer -kind bare, a goroutine per connection and
+//     one write, the loopback limit;
 //   - upstream: EuroPi's own http_server.py under python3 (through
 //     internal/upstream), when $EUROPI_FIRMWARE names a EuroPi checkout.
 //
@@ -24,5 +28,5 @@
 //
 // Usage, from the module root:
 //
-//	go run ./internal/benchtable [-duration 5s] [-conns 1,16] [-servers emulator,nethttp,bare,upstream]
+//	go run ./internal/benchtable [-duration 5s] [-conns 1,16] [-servers serve,emulator,nethttp,serial,bare,upstream]
 package main

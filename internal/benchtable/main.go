@@ -27,7 +27,7 @@ type options struct {
 }
 
 // allServers lists the servers in the order they run and print.
-var allServers = []string{"emulator", "nethttp", "bare", "upstream"}
+var allServers = []string{"serve", "emulator", "nethttp", "serial", "bare", "upstream"}
 
 // maxDuration bounds one run, so a typo cannot start an hour of load.
 const maxDuration = 5 * time.Minute

@@ -113,16 +113,21 @@ func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.part = append(t.part, p...)
-	for {
-		i := bytes.IndexByte(t.part, '\n')
-		if i < 0 {
-			break
+	end := bytes.LastIndexByte(t.part, '\n')
+	if end >= 0 {
+		// Only the last tailLines lines are kept: skip to them rather than
+		// splitting a busy server's whole log.
+		start := end
+		for n := 0; n < tailLines && start > 0; n++ {
+			start = bytes.LastIndexByte(t.part[:start], '\n')
 		}
-		t.lines = append(t.lines, string(t.part[:i]))
-		t.part = t.part[i+1:]
+		for _, line := range bytes.Split(t.part[start+1:end], []byte("\n")) {
+			t.lines = append(t.lines, string(line))
+		}
 		if len(t.lines) > tailLines {
-			t.lines = t.lines[len(t.lines)-tailLines:]
+			t.lines = append(t.lines[:0], t.lines[len(t.lines)-tailLines:]...)
 		}
+		t.part = append(t.part[:0], t.part[end+1:]...)
 	}
 	if len(t.part) > 4096 {
 		t.part = t.part[:0] // a line this long is noise, not a diagnosis

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os/exec"
 	"regexp"
@@ -99,4 +100,17 @@ func TestTailKeepsTheLastLines(t *testing.T) {
 	got := tl.suffix()
 	assert.Equal(t, tailLines, strings.Count(got, "line"))
 	assert.NotContains(t, got, "partial")
+
+	// Many lines in one write, the first finishing the partial one.
+	var many strings.Builder
+	many.WriteString(" end\n")
+	for i := range 1000 {
+		fmt.Fprintf(&many, "req %d\n", i)
+	}
+	_, _ = tl.Write([]byte(many.String()))
+	want := []string{}
+	for i := 1000 - tailLines; i < 1000; i++ {
+		want = append(want, fmt.Sprintf("req %d", i))
+	}
+	assert.Equal(t, ":\n  "+strings.Join(want, "\n  "), tl.suffix())
 }

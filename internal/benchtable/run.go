@@ -47,7 +47,7 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 		return err
 	}
 	var peerBin string
-	for _, kind := range []string{"nethttp", "bare"} {
+	for _, kind := range []string{"nethttp", "serial", "bare"} {
 		if !b.wants(kind) || ctx.Err() != nil {
 			continue
 		}
@@ -75,8 +75,8 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 	b.notes = append(b.notes,
 		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after each run",
 		"one run each, client and server sharing this machine's cores: figures are noisy, compare within a table",
-		"reference measured on this machine for issue 8: net/http ≈3,200/s at 1 and ≈11,700/s at 16;"+
-			" upstream under python3 (1 ms main-loop sleep) ≈840/s and ≈9,400/s")
+		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine:"+
+			" the limit for serving as the device must; bare: a goroutine per connection, one write")
 	writeNotes(out, b.notes)
 	return ctx.Err()
 }
@@ -91,32 +91,54 @@ func goCommand() string {
 
 func (b *bench) wants(server string) bool { return slices.Contains(b.opts.servers, server) }
 
-// emulator builds and measures the emulator when asked to, and returns the
-// reference response: the emulator's answer to GET /, or devicePage when
-// the emulator is not measured.
+// emulatorRuns are the emulator's configurations, by server key: as
+// `serve` runs by default (dashboard on its own port, a log line per
+// request on stderr) and with both off.
+var emulatorRuns = []struct {
+	server string
+	args   []string
+	note   string
+}{
+	{"serve", []string{"--dashboard", "127.0.0.1:0"},
+		"serve (dashboard, log): `europi-http serve` as it runs by default, its dashboard on and a log line per request (read by this program through a pipe)"},
+	{"emulator", []string{"--no-dashboard", "--quiet"},
+		"serve --quiet --no-dashboard: the emulator alone, no dashboard and no per-request log line"},
+}
+
+// emulator builds and measures the emulator in each configuration asked
+// for, and returns the reference response: the emulator's answer to
+// GET /, or devicePage when the emulator is not measured.
 func (b *bench) emulator(ctx context.Context) []byte {
-	if !b.wants("emulator") {
-		return []byte(devicePage)
+	ref := []byte(devicePage)
+	if !b.wants("serve") && !b.wants("emulator") {
+		return ref
 	}
 	bin := b.opts.emulatorBin
 	if bin == "" {
 		var err error
 		if bin, err = goBuild(b.goCmd, b.root, "./cmd/europi-http", b.tmp); err != nil {
 			b.notes = append(b.notes, "emulator skipped: "+err.Error())
-			return []byte(devicePage)
+			return ref
 		}
 	}
-	// The dashboard is a separate server on a port of its own: leave it
-	// out of the device's figures (and off a port another run may hold).
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--no-dashboard", "--quiet"}, b.opts.emulatorArgs...)
-	srv, first, err := startBinary(ctx, bin, args, emulatorReady)
-	if err != nil {
-		b.notes = append(b.notes, "emulator skipped: "+err.Error())
-		return []byte(devicePage)
+	measured := false
+	for _, run := range emulatorRuns {
+		if !b.wants(run.server) || ctx.Err() != nil {
+			continue
+		}
+		args := append(append([]string{"serve", "--listen", "127.0.0.1:0"}, run.args...), b.opts.emulatorArgs...)
+		srv, first, err := startBinary(ctx, bin, args, emulatorReady)
+		if err != nil {
+			b.notes = append(b.notes, displayNames[run.server]+" skipped: "+err.Error())
+			continue
+		}
+		if !measured {
+			ref, measured = first, true
+		}
+		b.notes = append(b.notes, run.note)
+		b.measure(ctx, run.server, srv, first, ref, nil)
 	}
-	b.notes = append(b.notes, "the emulator runs with --no-dashboard --quiet (no per-request log line), like the peers")
-	b.measure(ctx, "emulator", srv, first, first, nil)
-	return first
+	return ref
 }
 
 // measure warms srv up, runs the load at each concurrency, reads its peak

@@ -20,32 +20,35 @@ type row struct {
 
 // displayNames are the table's names for the servers.
 var displayNames = map[string]string{
-	"emulator": "emulator",
+	"serve":    "serve (dashboard, log)",
+	"emulator": "serve --quiet --no-dashboard",
 	"nethttp":  "net/http",
-	"bare":     "bare (loopback limit)",
+	"serial":   "serial (one at a time)",
+	"bare":     "bare (goroutines)",
 	"upstream": "upstream (python3)",
 }
 
-// writeTable prints the rows with their ratios to net/http and to the bare
-// server at the same concurrency.
+// writeTable prints the rows with their ratios to net/http and to the
+// serial server (the limit for one-at-a-time serving) at the same
+// concurrency.
 func writeTable(w io.Writer, rows []row) {
 	base := map[string]map[int]float64{}
 	for _, r := range rows {
-		if r.server == "nethttp" || r.server == "bare" {
+		if r.server == "nethttp" || r.server == "serial" {
 			if base[r.server] == nil {
 				base[r.server] = map[int]float64{}
 			}
 			base[r.server][r.conns] = r.res.RequestsPerSec
 		}
 	}
-	const format = "%-22s %5s %8s %8s %8s %6s %9s %11s %11s\n"
-	fmt.Fprintf(w, format, "server", "conns", "req/s", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs loopback")
+	const format = "%-28s %5s %8s %8s %8s %6s %9s %11s %9s\n"
+	fmt.Fprintf(w, format, "server", "conns", "req/s", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial")
 	for _, r := range rows {
 		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec),
 			fmtLatency(r.res.Latency.P50), fmtLatency(r.res.Latency.P99),
 			strconv.FormatInt(r.res.Errors.Total(), 10), fmtRSS(r.rss),
 			ratio(r.res.RequestsPerSec, base["nethttp"][r.conns]),
-			ratio(r.res.RequestsPerSec, base["bare"][r.conns]))
+			ratio(r.res.RequestsPerSec, base["serial"][r.conns]))
 	}
 }
 

@@ -20,18 +20,18 @@ func TestWriteTable(t *testing.T) {
 	rows := []row{
 		{"emulator", 1, result(1600, 300*time.Microsecond, 2*time.Millisecond, 0), 14 << 20},
 		{"nethttp", 1, result(3200, 250*time.Microsecond, 1500*time.Microsecond, 0), 12 << 20},
-		{"bare", 1, result(4000, 200*time.Microsecond, time.Millisecond, 0), 11 << 20},
+		{"serial", 1, result(4000, 200*time.Microsecond, time.Millisecond, 0), 11 << 20},
 		{"upstream", 16, result(9400, 12*time.Millisecond, 45*time.Millisecond, 3), 0},
 	}
 	var out bytes.Buffer
 	writeTable(&out, rows)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 5)
-	assert.Regexp(t, `^server\s+conns\s+req/s\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs loopback$`, lines[0])
-	assert.Regexp(t, `^emulator\s+1\s+1600\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×$`, lines[1])
+	assert.Regexp(t, `^server\s+conns\s+req/s\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs serial$`, lines[0])
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+1600\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×$`, lines[1])
 	assert.Regexp(t, `^net/http\s+1\s+3200 .*1\.00×\s+0\.80×$`, lines[2])
-	assert.Regexp(t, `^bare \(loopback limit\)\s+1\s+4000 .*1\.25×\s+1\.00×$`, lines[3])
-	// No net/http or bare run at 16: no ratio rather than a wrong one.
+	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+4000 .*1\.25×\s+1\.00×$`, lines[3])
+	// No net/http or serial run at 16: no ratio rather than a wrong one.
 	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-$`, lines[4])
 }
 
