@@ -19,8 +19,11 @@ test: vet
 
 
 # BENCHTIME is the length of each measured run in `make bench` (one per
-# server and concurrency, plus a short warm-up).
-BENCHTIME ?= 5s
+# server, concurrency and round, plus a short warm-up).
+BENCHTIME ?= 3s
+# BENCHROUNDS is how many rounds `make bench` measures every server in,
+# one server after the other; the table shows the median and the spread.
+BENCHROUNDS ?= 3
 # BENCHCONNS are the concurrency levels `make bench` compares.
 BENCHCONNS ?= 1,16
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
@@ -42,7 +45,7 @@ FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./conformance/scena
 # ratios to net/http and to the serial limit.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./server/ ./emulator/ ./emulator/dashboard/
-	$(GO) run ./internal/benchtable -duration $(BENCHTIME) -conns $(BENCHCONNS)
+	$(GO) run ./internal/benchtable -duration $(BENCHTIME) -rounds $(BENCHROUNDS) -conns $(BENCHCONNS)
 
 # fuzz: each fuzz target (PACKAGE:NAME) for FUZZTIME, one after another; a
 # failing input is written to that package's testdata/fuzz/<name>/ and fails

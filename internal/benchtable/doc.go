@@ -4,7 +4,8 @@
 // p50/p99 latency, peak RSS and the ratios to net/http and to the serial
 // limit.
 //
-// The servers, each started, measured and stopped in turn:
+// The servers, started together (upstream alone after them, as its main
+// loop polls even when idle) and measured in rounds, one after the other:
 //
 //   - serve (dashboard, log): `europi-http serve` as it runs by default
 //     (its dashboard on, a log line per request), serving the embedded
@@ -28,5 +29,5 @@
 //
 // Usage, from the module root:
 //
-//	go run ./internal/benchtable [-duration 5s] [-conns 1,16] [-servers serve,emulator,nethttp,serial,bare,upstream]
+//	go run ./internal/benchtable [-duration 5s] [-rounds 3] [-conns 1,16] [-servers serve,emulator,nethttp,serial,bare,upstream]
 package main

@@ -18,6 +18,7 @@ import (
 // options holds benchtable's flags.
 type options struct {
 	duration     time.Duration
+	rounds       int
 	conns        []int
 	timeout      time.Duration
 	servers      []string
@@ -56,6 +57,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs := flag.NewFlagSet("benchtable", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each measured run")
+	fs.IntVar(&o.rounds, "rounds", 1, "measure every server this many times, in turn, and report the median")
 	fs.StringVar(&conns, "conns", "1,16", "comma-separated concurrent connection counts")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "limit for one request")
 	fs.StringVar(&servers, "servers", strings.Join(allServers, ","), "comma-separated servers to measure")
@@ -70,6 +72,9 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	}
 	if o.duration <= 0 || o.duration > maxDuration {
 		return o, fmt.Errorf("-duration %v: want more than 0 and at most %v", o.duration, maxDuration)
+	}
+	if o.rounds < 1 || o.rounds > 9 {
+		return o, fmt.Errorf("-rounds %d: want 1 to 9", o.rounds)
 	}
 	if o.timeout <= 0 {
 		return o, fmt.Errorf("-timeout %v: want more than 0", o.timeout)

@@ -23,11 +23,11 @@ func TestParseFlags(t *testing.T) {
 		want    options
 		wantErr string
 	}{
-		{"defaults", nil, options{duration: 5 * time.Second, conns: []int{1, 16}, timeout: 5 * time.Second,
+		{"defaults", nil, options{rounds: 1, duration: 5 * time.Second, conns: []int{1, 16}, timeout: 5 * time.Second,
 			servers: allServers, firmware: "/fw"}, ""},
 		{"everything", []string{"-duration", "2s", "-conns", "1, 4,8", "-timeout", "1s", "-servers", "bare,nethttp,bare",
 			"-emulator-args", "--runtime micropython", "-emulator-bin", "/bin/e", "-firmware", ""},
-			options{duration: 2 * time.Second, conns: []int{1, 4, 8}, timeout: time.Second, servers: []string{"bare", "nethttp"},
+			options{rounds: 1, duration: 2 * time.Second, conns: []int{1, 4, 8}, timeout: time.Second, servers: []string{"bare", "nethttp"},
 				emulatorArgs: []string{"--runtime", "micropython"}, emulatorBin: "/bin/e"}, ""},
 		{"zero duration", []string{"-duration", "0s"}, options{}, "-duration"},
 		{"hour-long duration", []string{"-duration", "1h"}, options{}, "at most"},

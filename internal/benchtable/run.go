@@ -22,6 +22,7 @@ type bench struct {
 	tmp    string
 	errOut io.Writer
 	rows   []row
+	pool   []pooled // started servers waiting for measurePool
 	notes  []string
 	expect int64 // the reference body's length, to catch cut responses
 }
@@ -57,24 +58,30 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 			}
 		}
 		srv, first, err := startBinary(ctx, peerBin, []string{"-kind", kind, "-listen", "127.0.0.1:0", "-response", respFile}, peerReady)
-		b.measure(ctx, kind, srv, first, ref, err)
+		b.add(kind, srv, first, ref, err)
 	}
+	// The emulator and the Go peers run side by side, idle but for the
+	// one measured, round after round.
+	b.measurePool(ctx)
 	if b.wants("upstream") && ctx.Err() == nil {
 		if b.opts.firmware == "" {
 			b.notes = append(b.notes, "upstream skipped: set EUROPI_FIRMWARE to a EuroPi checkout to include http_server.py under python3")
 		} else {
+			// Alone: its main loop polls every millisecond even when idle.
 			srv, first, err := startUpstream(ctx, b.opts.firmware, ref)
-			b.measure(ctx, "upstream", srv, first, ref, err)
+			b.add("upstream", srv, first, ref, err)
+			b.measurePool(ctx)
 		}
 	}
 
-	fmt.Fprintf(out, "europi-http bench: GET / (%d-byte response, the same bytes from every server), %v per run,\n", len(ref), b.opts.duration)
+	fmt.Fprintf(out, "europi-http bench: GET / (%d-byte response, the same bytes from every server), %d rounds of %v per server and concurrency,\n", len(ref), b.opts.rounds, b.opts.duration)
 	fmt.Fprintf(out, "one connection per request, one client (internal/loadgen), %d CPUs, GOMAXPROCS %d\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	writeTable(out, b.rows)
 	fmt.Fprintln(out)
 	b.notes = append(b.notes,
-		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after each run",
-		"one run each, client and server sharing this machine's cores: figures are noisy, compare within a table",
+		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after the last round",
+		"req/s, p50 and p99 are the median round's; spread is half the range of req/s over the rounds; a ratio is the median of the"+
+			" rounds' ratios, each between runs made one after the other, client and servers sharing this machine's cores",
 		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine:"+
 			" the limit for serving as the device must; bare: a goroutine per connection, one write")
 	writeNotes(out, b.notes)
@@ -136,52 +143,9 @@ func (b *bench) emulator(ctx context.Context) []byte {
 			ref, measured = first, true
 		}
 		b.notes = append(b.notes, run.note)
-		b.measure(ctx, run.server, srv, first, ref, nil)
+		b.add(run.server, srv, first, ref, nil)
 	}
 	return ref
-}
-
-// measure warms srv up, runs the load at each concurrency, reads its peak
-// RSS and stops it. startErr, when set, says why srv could not start.
-func (b *bench) measure(ctx context.Context, name string, srv *running, first, ref []byte, startErr error) {
-	if startErr != nil {
-		b.notes = append(b.notes, displayNames[name]+" skipped: "+startErr.Error())
-		return
-	}
-	defer func() {
-		if err := srv.stop(); err != nil {
-			b.notes = append(b.notes, displayNames[name]+": stopping: "+err.Error())
-		}
-	}()
-	if b.expect == 0 {
-		b.expect = bodyLength(ref)
-	}
-	if note := sameBytes(displayNames[name], first, ref); note != "" {
-		b.notes = append(b.notes, note)
-	}
-	// Warm up at the highest concurrency: caches, the Go runtime's heap,
-	// python's imports.
-	warm := min(time.Second, b.opts.duration/5)
-	_, _ = loadgen.Run(ctx, b.config(srv.addr, slices.Max(b.opts.conns), warm))
-	for _, conns := range b.opts.conns {
-		if ctx.Err() != nil {
-			return
-		}
-		res, err := loadgen.Run(ctx, b.config(srv.addr, conns, b.opts.duration))
-		if err != nil {
-			b.notes = append(b.notes, fmt.Sprintf("%s at %d: %v", displayNames[name], conns, err))
-			continue
-		}
-		rss, err := peakRSS(srv.pid)
-		if err != nil {
-			b.notes = append(b.notes, fmt.Sprintf("%s: peak RSS unknown: %v", displayNames[name], err))
-		}
-		b.rows = append(b.rows, row{server: name, conns: conns, res: res, rss: rss})
-		fmt.Fprintf(b.errOut, "benchtable: %-22s %3d conns  %8.0f req/s  %d errors\n", displayNames[name], conns, res.RequestsPerSec, res.Errors.Total())
-		for kind, sample := range res.ErrorSamples {
-			b.notes = append(b.notes, fmt.Sprintf("%s at %d: %d %s, first: %s", displayNames[name], conns, res.Errors.Get(kind), kind, sample))
-		}
-	}
 }
 
 // config is the load every server gets.

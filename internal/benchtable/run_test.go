@@ -21,17 +21,17 @@ func TestRunWithThePeers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	err := run(ctx, options{duration: 200 * time.Millisecond, conns: []int{1, 2}, timeout: 5 * time.Second,
+	err := run(ctx, options{rounds: 2, duration: 200 * time.Millisecond, conns: []int{1, 2}, timeout: 5 * time.Second,
 		servers: []string{"nethttp", "serial", "bare", "upstream"}}, &out, &errOut)
 	require.NoError(t, err, errOut.String())
 	text := out.String()
-	assert.Contains(t, text, fmt.Sprintf("GET / (%d-byte response, the same bytes from every server), 200ms per run", len(devicePage)))
-	assert.Regexp(t, `(?m)^net/http\s+1\s+\d+\s+\S+ms\s+\S+ms\s+0\s+\d+\.\d MiB\s+1\.00×\s+\d\.\d\d×$`, text)
+	assert.Contains(t, text, fmt.Sprintf("GET / (%d-byte response, the same bytes from every server), 2 rounds of 200ms per server and concurrency", len(devicePage)))
+	assert.Regexp(t, `(?m)^net/http\s+1\s+\d+\s+±\d+%\s+\S+ms\s+\S+ms\s+0\s+\d+\.\d MiB\s+1\.00×\s+\d\.\d\d×$`, text)
 	assert.Regexp(t, `(?m)^net/http\s+2\s+`, text)
 	assert.Regexp(t, `(?m)^serial \(one at a time\)\s+1\s+\d+ .*1\.00×$`, text)
 	assert.Regexp(t, `(?m)^serial \(one at a time\)\s+2\s+`, text)
 	assert.Regexp(t, `(?m)^bare \(goroutines\)\s+2\s+\d+ .*\d\.\d\d×$`, text)
 	assert.Contains(t, text, "upstream skipped: set EUROPI_FIRMWARE")
 	assert.NotContains(t, text, "sends different bytes")
-	assert.Contains(t, errOut.String(), "benchtable: net/http")
+	assert.Contains(t, errOut.String(), "benchtable: round 2/2 net/http")
 }

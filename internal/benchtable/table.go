@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,8 +15,30 @@ import (
 type row struct {
 	server string // key from allServers
 	conns  int
-	res    *loadgen.Result
-	rss    int64 // bytes; 0 when unknown
+	res    *loadgen.Result   // the median round
+	rounds []*loadgen.Result // every round, in order; nil means res alone
+	rss    int64             // bytes; 0 when unknown
+}
+
+// rps returns the req/s of each round.
+func (r row) rps() []float64 {
+	if len(r.rounds) == 0 {
+		return []float64{r.res.RequestsPerSec}
+	}
+	out := make([]float64, len(r.rounds))
+	for i, res := range r.rounds {
+		out[i] = res.RequestsPerSec
+	}
+	return out
+}
+
+// spread is half the range of the rounds' req/s, relative to the median.
+func (r row) spread() string {
+	xs := r.rps()
+	if len(xs) < 2 || r.res.RequestsPerSec <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("±%.0f%%", 50*(slices.Max(xs)-slices.Min(xs))/r.res.RequestsPerSec)
 }
 
 // displayNames are the table's names for the servers.
@@ -32,32 +55,39 @@ var displayNames = map[string]string{
 // serial server (the limit for one-at-a-time serving) at the same
 // concurrency.
 func writeTable(w io.Writer, rows []row) {
-	base := map[string]map[int]float64{}
+	base := map[string]map[int][]float64{}
 	for _, r := range rows {
 		if r.server == "nethttp" || r.server == "serial" {
 			if base[r.server] == nil {
-				base[r.server] = map[int]float64{}
+				base[r.server] = map[int][]float64{}
 			}
-			base[r.server][r.conns] = r.res.RequestsPerSec
+			base[r.server][r.conns] = r.rps()
 		}
 	}
-	const format = "%-28s %5s %8s %8s %8s %6s %9s %11s %9s\n"
-	fmt.Fprintf(w, format, "server", "conns", "req/s", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial")
+	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s\n"
+	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial")
 	for _, r := range rows {
-		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec),
+		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec), r.spread(),
 			fmtLatency(r.res.Latency.P50), fmtLatency(r.res.Latency.P99),
 			strconv.FormatInt(r.res.Errors.Total(), 10), fmtRSS(r.rss),
-			ratio(r.res.RequestsPerSec, base["nethttp"][r.conns]),
-			ratio(r.res.RequestsPerSec, base["serial"][r.conns]))
+			ratio(r.rps(), base["nethttp"][r.conns]),
+			ratio(r.rps(), base["serial"][r.conns]))
 	}
 }
 
-// ratio prints a/b as "0.42×", or "-" when b is unknown.
-func ratio(a, b float64) string {
-	if b <= 0 {
+// ratio prints the median of the rounds' ratios a[i]/b[i] as "0.42×", or
+// "-" when b is unknown.
+func ratio(a, b []float64) string {
+	var rs []float64
+	for i := range min(len(a), len(b)) {
+		if b[i] > 0 {
+			rs = append(rs, a[i]/b[i])
+		}
+	}
+	if len(rs) == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f×", a/b)
+	return fmt.Sprintf("%.2f×", median(rs))
 }
 
 // fmtLatency prints a latency in milliseconds with sensible precision.

@@ -18,21 +18,46 @@ func result(rps float64, p50, p99 time.Duration, errs int64) *loadgen.Result {
 
 func TestWriteTable(t *testing.T) {
 	rows := []row{
-		{"emulator", 1, result(1600, 300*time.Microsecond, 2*time.Millisecond, 0), 14 << 20},
-		{"nethttp", 1, result(3200, 250*time.Microsecond, 1500*time.Microsecond, 0), 12 << 20},
-		{"serial", 1, result(4000, 200*time.Microsecond, time.Millisecond, 0), 11 << 20},
-		{"upstream", 16, result(9400, 12*time.Millisecond, 45*time.Millisecond, 3), 0},
+		{server: "emulator", conns: 1, res: result(1600, 300*time.Microsecond, 2*time.Millisecond, 0), rss: 14 << 20},
+		{server: "nethttp", conns: 1, res: result(3200, 250*time.Microsecond, 1500*time.Microsecond, 0), rss: 12 << 20},
+		{server: "serial", conns: 1, res: result(4000, 200*time.Microsecond, time.Millisecond, 0), rss: 11 << 20},
+		{server: "upstream", conns: 16, res: result(9400, 12*time.Millisecond, 45*time.Millisecond, 3), rss: 0},
 	}
 	var out bytes.Buffer
 	writeTable(&out, rows)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 5)
-	assert.Regexp(t, `^server\s+conns\s+req/s\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs serial$`, lines[0])
-	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+1600\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×$`, lines[1])
+	assert.Regexp(t, `^server\s+conns\s+req/s\s+spread\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs serial$`, lines[0])
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+1600\s+-\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×$`, lines[1])
 	assert.Regexp(t, `^net/http\s+1\s+3200 .*1\.00×\s+0\.80×$`, lines[2])
 	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+4000 .*1\.25×\s+1\.00×$`, lines[3])
 	// No net/http or serial run at 16: no ratio rather than a wrong one.
-	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-$`, lines[4])
+	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+-\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-$`, lines[4])
+}
+
+// With rounds, a ratio is the median of the rounds' ratios, and the
+// spread shows how far the rounds were apart.
+func TestWriteTableRounds(t *testing.T) {
+	rounds := func(rps ...float64) []*loadgen.Result {
+		var out []*loadgen.Result
+		for _, r := range rps {
+			out = append(out, result(r, time.Millisecond, time.Millisecond, 0))
+		}
+		return out
+	}
+	emu, serial := rounds(900, 500, 1000), rounds(1000, 1000, 1000)
+	rows := []row{
+		{server: "emulator", conns: 1, res: medianResult(emu), rounds: emu},
+		{server: "serial", conns: 1, res: medianResult(serial), rounds: serial},
+	}
+	var out bytes.Buffer
+	writeTable(&out, rows)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 3)
+	// Ratios 0.9, 0.5 and 1.0: the median is 0.9; the range 500 over the
+	// median 900 is ±28%.
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+900\s+±28%\s.*\s-\s+0\.90×$`, lines[1])
+	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+1000\s+±0%\s.*1\.00×$`, lines[2])
 }
 
 func TestSameBytes(t *testing.T) {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/europi-http/europi-http/internal/loadgen"
+)
+
+// pooled is a started server waiting to be measured.
+type pooled struct {
+	name string
+	srv  *running
+}
+
+// add checks a started server's first answer and pools it for
+// measurePool. startErr, when set, says why it could not start.
+func (b *bench) add(name string, srv *running, first, ref []byte, startErr error) {
+	if startErr != nil {
+		b.notes = append(b.notes, displayNames[name]+" skipped: "+startErr.Error())
+		return
+	}
+	if b.expect == 0 {
+		b.expect = bodyLength(ref)
+	}
+	if note := sameBytes(displayNames[name], first, ref); note != "" {
+		b.notes = append(b.notes, note)
+	}
+	b.pool = append(b.pool, pooled{name, srv})
+}
+
+// measurePool warms every pooled server up, then measures them in rounds:
+// each round runs the load against each server at each concurrency, one
+// after the other, so a change in the machine's load spreads over all of
+// them instead of landing on one. It then reads their peak RSS, stops
+// them and adds their rows.
+func (b *bench) measurePool(ctx context.Context) {
+	pool := b.pool
+	b.pool = nil
+	defer func() {
+		for _, p := range pool {
+			if err := p.srv.stop(); err != nil {
+				b.notes = append(b.notes, displayNames[p.name]+": stopping: "+err.Error())
+			}
+		}
+	}()
+	// Warm up at the highest concurrency: caches, the Go runtime's heap,
+	// python's imports.
+	warm := min(time.Second, b.opts.duration/5)
+	for _, p := range pool {
+		_, _ = loadgen.Run(ctx, b.config(p.srv.addr, slices.Max(b.opts.conns), warm))
+	}
+	results := map[string]map[int][]*loadgen.Result{}
+	for round := range b.opts.rounds {
+		for _, p := range pool {
+			for _, conns := range b.opts.conns {
+				if ctx.Err() != nil {
+					return
+				}
+				res, err := loadgen.Run(ctx, b.config(p.srv.addr, conns, b.opts.duration))
+				if err != nil {
+					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %v", displayNames[p.name], conns, err))
+					continue
+				}
+				if results[p.name] == nil {
+					results[p.name] = map[int][]*loadgen.Result{}
+				}
+				results[p.name][conns] = append(results[p.name][conns], res)
+				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors\n",
+					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total())
+				for kind, sample := range res.ErrorSamples {
+					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %d %s, first: %s", displayNames[p.name], conns, res.Errors.Get(kind), kind, sample))
+				}
+			}
+		}
+	}
+	for _, p := range pool {
+		rss, err := peakRSS(p.srv.pid)
+		if err != nil {
+			b.notes = append(b.notes, fmt.Sprintf("%s: peak RSS unknown: %v", displayNames[p.name], err))
+		}
+		for _, conns := range b.opts.conns {
+			if rounds := results[p.name][conns]; len(rounds) > 0 {
+				b.rows = append(b.rows, row{server: p.name, conns: conns, res: medianResult(rounds), rounds: rounds, rss: rss})
+			}
+		}
+	}
+}
+
+// medianResult returns the round with the median req/s (the lower of the
+// two middle ones for an even count).
+func medianResult(rounds []*loadgen.Result) *loadgen.Result {
+	sorted := slices.Clone(rounds)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].RequestsPerSec < sorted[j].RequestsPerSec })
+	return sorted[(len(sorted)-1)/2]
+}
+
+// median returns the median of xs (the mean of the two middle ones for an
+// even count), or 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
