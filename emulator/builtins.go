@@ -18,9 +18,12 @@ func (e *failError) Error() string { return e.msg }
 // fail is fail(*args, sep=" "), Starlark's own, except that the message
 // has no "fail: " prefix, so the 500 page shows what upstream's str(err)
 // would.
-func fail(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func fail(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	sep := " "
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "sep?", &sep); err != nil {
+		return nil, err
+	}
+	if err := checkText(thread, b.Name()+"()", true, args...); err != nil {
 		return nil, err
 	}
 	parts := make([]string, len(args))
@@ -40,6 +43,9 @@ func fail(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs [
 func notImplemented(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var msg starlark.Value = starlark.String("")
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &msg); err != nil {
+		return nil, err
+	}
+	if err := checkText(thread, b.Name(), true, msg); err != nil {
 		return nil, err
 	}
 	return nil, &server.NotImplementedError{Message: pyStr(msg, threadRuntime(thread))}

@@ -79,6 +79,17 @@ func TestLoadStopsAtItsTimeLimitOrContext(t *testing.T) {
 	}
 }
 
+// str() of the 200,000-deep list is one step, which no time
+// limit can interrupt (it took 16 s); it is bounded by depth instead, as
+// Python's recursion limit bounds repr(), and fails at once.
+func TestDeepStrFailsAtOnce(t *testing.T) {
+	script := writeScript(t, map[string]string{"app.star": "x = []\nfor i in range(200000):\n    x = [x]\nX = str(x)\nserver = HttpServer()\n"})
+	start := time.Now()
+	_, err := New(Config{ScriptPath: script, CallTimeout: time.Hour})
+	assert.EqualError(t, err, script+":4:8: str(): maximum recursion depth exceeded while getting the repr of an object")
+	assert.Less(t, time.Since(start), exchangeTimeout)
+}
+
 // indent indents Starlark code by one level.
 func indent(code string) string {
 	var b strings.Builder

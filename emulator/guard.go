@@ -80,7 +80,23 @@ func guardedUniverse() starlark.StringDict {
 		}
 	}
 	d["range"] = starlark.NewBuiltin("range", guardedRange)
+	d["getattr"] = starlark.NewBuiltin("getattr", guardedGetattr)
+	for name, asStr := range map[string]bool{"str": true, "repr": false, "print": true} {
+		d[name] = guardText(d[name].(*starlark.Builtin), asStr)
+	}
 	return d
+}
+
+// guardText wraps orig, which writes its arguments as text (str(),
+// repr(), print()), refusing text that would not fit the memory limit or
+// that nests too deep to write in one step.
+func guardText(orig *starlark.Builtin, asStr bool) *starlark.Builtin {
+	return starlark.NewBuiltin(orig.Name(), func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if err := checkText(thread, b.Name()+"()", asStr, args...); err != nil {
+			return nil, err
+		}
+		return orig.CallInternal(thread, args, kwargs)
+	})
 }
 
 // guardBuiltin wraps orig; need, if set, estimates its allocation.

@@ -170,7 +170,13 @@ func prepare(thread *starlark.Thread, fn string, connV, statusV, headersV starla
 		if !ok {
 			return nil, fmt.Errorf("%s: headers must be a dict or None, not %s", fn, pyTypeName(headersV))
 		}
-		for _, kv := range m.Items() {
+		items := m.Items()
+		for _, kv := range items {
+			if err := checkText(thread, fn, true, kv[0], kv[1]); err != nil {
+				return nil, err
+			}
+		}
+		for _, kv := range items {
 			a.headers = append(a.headers, server.Header{Key: pyStr(kv[0], e.runtime), Value: pyStr(kv[1], e.runtime)})
 		}
 	}
@@ -204,6 +210,9 @@ func sendHTML(thread *starlark.Thread, _ *serverValue, fn string, args starlark.
 func send(thread *starlark.Thread, fn string, conn, response, status, contentType, headers starlark.Value) (starlark.Value, error) {
 	a, err := prepare(thread, fn, conn, status, headers)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkText(thread, fn, true, contentType); err != nil {
 		return nil, err
 	}
 	rt := threadRuntime(thread)
@@ -256,6 +265,9 @@ func sendErrorPage(thread *starlark.Thread, _ *serverValue, fn string, args star
 	}
 	a, err := prepare(thread, fn, conn, status, headers)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkText(thread, fn, true, msg); err != nil {
 		return nil, err
 	}
 	if err := a.srv.SendErrorPage(errors.New(pyStr(msg, threadRuntime(thread))), a.conn, a.status, a.headers); err != nil {

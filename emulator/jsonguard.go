@@ -116,3 +116,89 @@ func decodeDefault(args starlark.Tuple, kwargs []starlark.Tuple) starlark.Value 
 	}
 	return nil
 }
+
+var (
+	starlarkEncode       = starlarkjson.Module.Members["encode"].(*starlark.Builtin)
+	starlarkEncodeIndent = starlarkjson.Module.Members["encode_indent"].(*starlark.Builtin)
+	starlarkIndent       = starlarkjson.Module.Members["indent"].(*starlark.Builtin)
+)
+
+// errJSONTextDepth is the error for a value nested too deep to encode.
+const errJSONTextDepth = "maximum recursion depth exceeded while encoding a JSON object"
+
+// jsonEncode is Starlark's json.encode, and jsonEncodeIndent its
+// encode_indent, refusing a value whose text would not fit the memory
+// limit (a list shared at every level of a deep structure is small to
+// build and enormous to write) or that nests deeper than maxTextDepth.
+func jsonEncode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := checkEncode(thread, b.Name(), args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlarkEncode.CallInternal(thread, args, kwargs)
+}
+
+func jsonEncodeIndent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := checkEncode(thread, b.Name(), args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlarkEncodeIndent.CallInternal(thread, args, kwargs)
+}
+
+func checkEncode(thread *starlark.Thread, name string, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	if len(args) == 0 {
+		return nil // Starlark reports the error
+	}
+	w := newTextWalker(thread, true)
+	w.walk(args[0])
+	prefix, indent := indentArgs(kwargs)
+	w.add(indentCost(w.lines, w.indents, prefix, indent))
+	return w.refusal(thread, name, errJSONTextDepth)
+}
+
+// jsonIndent is Starlark's json.indent, refusing text whose indented
+// form would not fit the memory limit: each value gets a line of its own,
+// indented once per level.
+func jsonIndent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) > 0 {
+		if s, ok := args[0].(starlark.String); ok {
+			shape := scanJSONShape(string(s), int(^uint(0)>>1))
+			prefix, indent := indentArgs(kwargs)
+			need := addSat(uint64(len(s))+shape.members, indentCost(shape.lines, shape.indents, prefix, indent))
+			if err := checkAlloc(thread, need, b.Name()+"()"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return starlarkIndent.CallInternal(thread, args, kwargs)
+}
+
+// indentArgs are the prefix and indent keyword arguments, with Starlark's
+// defaults.
+func indentArgs(kwargs []starlark.Tuple) (prefix, indent string) {
+	indent = "\t"
+	for _, kv := range kwargs {
+		k, _ := kv[0].(starlark.String)
+		v, _ := kv[1].(starlark.String)
+		switch k {
+		case "prefix":
+			prefix = string(v)
+		case "indent":
+			indent = string(v)
+		}
+	}
+	return prefix, indent
+}
+
+// indentCost is what indenting adds: a newline and the prefix per line,
+// and the indent once per level of each.
+func indentCost(lines, levels uint64, prefix, indent string) uint64 {
+	return addSat(mulSat(lines, uint64(len(prefix))+1), mulSat(levels, uint64(len(indent))))
+}
+
+// checkLoads refuses json.loads of text whose values would not fit the
+// memory limit; its decoder also holds the text as runes, four bytes per
+// character.
+func checkLoads(thread *starlark.Thread, name, text string) error {
+	shape := scanJSONShape(text, int(^uint(0)>>1))
+	return checkAlloc(thread, addSat(shape.decodedSize(len(text)), 4*uint64(len(text))), name+"()")
+}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 
-	starlarkjson "go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
@@ -32,10 +31,10 @@ import (
 var JSON = &starlarkstruct.Module{Name: "json", Members: starlark.StringDict{
 	"dumps":         starlark.NewBuiltin("json.dumps", jsonDumps),
 	"loads":         starlark.NewBuiltin("json.loads", jsonLoads),
-	"encode":        starlarkjson.Module.Members["encode"],
+	"encode":        starlark.NewBuiltin("json.encode", jsonEncode),
 	"decode":        starlark.NewBuiltin("json.decode", jsonDecode),
-	"indent":        starlarkjson.Module.Members["indent"],
-	"encode_indent": starlarkjson.Module.Members["encode_indent"],
+	"indent":        starlark.NewBuiltin("json.indent", jsonIndent),
+	"encode_indent": starlark.NewBuiltin("json.encode_indent", jsonEncodeIndent),
 }}
 
 func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -62,6 +61,15 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	var s starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &s); err != nil {
 		return nil, err
+	}
+	if text, ok := starlark.AsString(s); ok {
+		if err := checkLoads(thread, b.Name(), text); err != nil {
+			return nil, err
+		}
+	} else if x, ok := s.(starlark.Bytes); ok {
+		if err := checkLoads(thread, b.Name(), string(x)); err != nil {
+			return nil, err
+		}
 	}
 	rt := threadRuntime(thread)
 	var v any

@@ -15,16 +15,24 @@ import (
 // what they allocate before the limit stops them stays small too.
 const testMemoryLimit = 4 << 20
 
-// growScript defines grow(), which doubles a string up to 16 MiB, one
-// step at a time, then spins: the watchdog must stop it before the step
-// limit does.
+// loadLimited loads a script of code, after the HttpServer() line, with
+// testMemoryLimit, and returns its path and the load's error.
+func loadLimited(t *testing.T, code string) (string, error) {
+	script := writeScript(t, map[string]string{"app.star": "server = HttpServer()\n" + code + "\n"})
+	_, err := New(Config{ScriptPath: script, MemoryLimit: testMemoryLimit})
+	return script, err
+}
+
+// growScript defines grow(), which keeps 64 KiB strings up to 64 MiB, one
+// step at a time (no single step is refused), then spins: the watchdog
+// must stop it before the step limit does.
 const growScript = `def grow():
-    s = "x" * 1024
-    for _ in range(14):
-        s = s + s
+    chunks = []
+    for _ in range(1000):
+        chunks.append("x" * 65536)
     while True:
         pass
-    return s
+    return chunks
 `
 
 // Each refused allocation and the gradual growth fail the load with a
@@ -44,6 +52,10 @@ func TestMemoryLimitAtLoad(t *testing.T) {
 			"3:3: MemoryError: list * 536870912 needs about 8 GiB, more than the memory limit of 4 MiB"},
 		{"augmented repeat of an element", "X = {\"a\": \"ab\"}\nX[\"a\"] *= 1 << 29",
 			"3:8: MemoryError: str * 536870912 needs about 1 GiB, more than the memory limit of 4 MiB"},
+		{"concatenation", "X = \"x\" * (3 << 20)\nY = X + X",
+			"3:7: MemoryError: str + str needs about 6 MiB, more than the memory limit of 4 MiB"},
+		{"augmented concatenation", "X = [0] * (200 << 10)\nX += X",
+			"3:6: MemoryError: list + list needs about 6.25 MiB, more than the memory limit of 4 MiB"},
 		{"bytes repeat", `X = b"ab" * (1 << 22)`,
 			"2:11: MemoryError: bytes * 4194304 needs about 8 MiB, more than the memory limit of 4 MiB"},
 		{"set of a range", `X = set(range(100000))`,
@@ -63,9 +75,8 @@ func TestMemoryLimitAtLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			script := writeScript(t, map[string]string{"app.star": "server = HttpServer()\n" + tt.code + "\n"})
 			runtime.GC() // so the heap's growth is the script's
-			_, err := New(Config{ScriptPath: script, MemoryLimit: testMemoryLimit})
+			script, err := loadLimited(t, tt.code)
 			if tt.want == "" {
 				require.NoError(t, err)
 				return

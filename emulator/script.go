@@ -118,7 +118,8 @@ func execScript(thread *starlark.Thread, src source, predeclared starlark.String
 	if err != nil {
 		return err
 	}
-	guardRepeats(f)
+	guardOperators(f)
+	guardStringMethods(f)
 	prog, err := starlark.FileProgram(f, predeclared.Has)
 	if err != nil {
 		return err
@@ -150,7 +151,9 @@ func newBuiltins() starlark.StringDict {
 		"LOW":                 starlark.MakeInt(0),
 		"MAX_OUTPUT_VOLTAGE":  starlark.Float(MaxOutputVoltage),
 		"MAX_INPUT_VOLTAGE":   starlark.Float(MaxInputVoltage),
-		repeatGuardName:       repeatGuard,
+		operandGuardName:      operandGuard,
+		addCheckName:          addCheck,
+		strGuardName:          strGuard,
 	})
 	maps.Copy(d, EuroPi.Members)
 	d.Freeze()

@@ -66,6 +66,10 @@ func TestServeSurvivesHostileHandlers(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
+		{"replace", `s = "x" * 1000000
+s.replace("", s)`, "MemoryError: replace needs about 931.3 GiB, more than the memory limit of 64 MiB"},
+		{"join", `s = "x" * (1 << 20)
+"".join([s] * 1024)`, "MemoryError: join needs about 1 GiB, more than the memory limit of 64 MiB"},
 		{"json.decode depth", `json.decode("[" * 20000000)`, "json.decode: at offset 1000, nesting deeper than 1000 levels"},
 	}
 	for _, tt := range tests {
