@@ -12,10 +12,12 @@
 // dashboard, so it persists across requests and script reloads. See README.md for the whole script API.
 //
 // Scripts are hermetic: the only file access is load_file, confined to the
-// script's folder, and every handler call has a step limit, a depth limit
-// and a memory limit, so a runaway loop, recursion or allocation ends as a
-// 500 page (a MemoryError for memory) instead of a hung or crashed
-// emulator; README.md says what the memory limit does not cover.
+// script's folder and to regular files, and every handler call (and the
+// load) has a step limit, a depth limit, a memory limit that operations
+// check before they allocate, and a wall-clock limit, so a runaway loop,
+// recursion, allocation or computation ends as a 500 page (a MemoryError
+// for memory) instead of a hung or crashed emulator; README.md says what
+// the memory limit does not cover.
 //
 // The embedded examples (Examples) include the default, a port of
 // upstream's contrib/http_control.py.
