@@ -51,9 +51,10 @@ type Config struct {
 	// ScriptName names a script given by Source or ScriptFS: its name in
 	// messages, and its file in ScriptFS when Source is nil.
 	ScriptName string
-	// Watch reloads ScriptPath between requests when it, or a file it read
-	// with load_file while loading, changes. A script that fails to load
-	// is logged and the last good one keeps serving.
+	// Watch reloads ScriptPath while serving when it, or a file it read
+	// with load_file while loading, changes: within WatchInterval, and
+	// before a request, never during one. A script that fails to load is
+	// logged and the last good one keeps serving.
 	Watch bool
 	// IO is the panel the script drives; nil means NewIO().
 	IO *IO
@@ -98,6 +99,12 @@ type Emulator struct {
 	seen    [sha256.Size]byte
 	serving bool
 	status  Status // the reload outcome; Status fills in the rest
+	// statusCh is closed and replaced when status changes.
+	statusCh chan struct{}
+
+	// calls serialises handler calls with the watcher's reloads, so a
+	// script is swapped between requests only.
+	calls sync.Mutex
 }
 
 // New loads the script cfg names. A script that fails to load gives a
@@ -258,6 +265,12 @@ func (e *Emulator) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	srv.GetHandler(e.handler(ctx, srv, "GET"))
 	srv.PostHandler(e.handler(ctx, srv, "POST"))
+	if e.cfg.Watch {
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		watched := make(chan struct{})
+		go func() { defer close(watched); e.watch(watchCtx) }()
+		defer func() { stopWatch(); <-watched }()
+	}
 	return srv.Serve(ctx)
 }
 
@@ -265,6 +278,8 @@ func (e *Emulator) Serve(ctx context.Context, ln net.Listener) error {
 // handler, or the server's default one if the script registered none.
 func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method string) server.Handler {
 	return func(request string, conn *server.Conn) error {
+		e.calls.Lock()
+		defer e.calls.Unlock()
 		if e.cfg.Watch {
 			e.reloadIfChanged(ctx)
 		}

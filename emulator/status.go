@@ -31,6 +31,10 @@ func (e *Emulator) Status() Status {
 // recordReloadLocked notes a reload's outcome for Status; err nil is
 // success. e.mu must be held, so the outcome changes with the script.
 func (e *Emulator) recordReloadLocked(err error) {
+	if e.statusCh != nil {
+		close(e.statusCh)
+		e.statusCh = nil
+	}
 	e.status.LastReload = time.Now()
 	e.status.ReloadError = ""
 	if err != nil {

@@ -1,11 +1,15 @@
 package emulator
 
 import (
+	"log"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 func TestStatusExample(t *testing.T) {
@@ -51,4 +55,40 @@ func TestStatusWatch(t *testing.T) {
 			assert.Contains(t, st.ReloadError, s.wantError, s.name)
 		}
 	}
+}
+
+// A watched script is reloaded when it is saved, before any request:
+// Status changes, StatusChanged says so, and the log has the line.
+func TestWatchReloadsWithoutARequest(t *testing.T) {
+	script := writeScript(t, map[string]string{"app.star": textScript(`"one"`)})
+	logs := &testnet.SyncBuffer{}
+	em, err := New(Config{ScriptPath: script, Watch: true, Logger: log.New(logs, "", 0)})
+	require.NoError(t, err)
+	addr := startServing(t, em)
+	waitStatus := func(what string, ok func(Status) bool) Status {
+		t.Helper()
+		deadline := time.NewTimer(10 * time.Second)
+		defer deadline.Stop()
+		for {
+			changed := em.StatusChanged()
+			if st := em.Status(); ok(st) {
+				return st
+			}
+			select {
+			case <-changed:
+			case <-deadline.C:
+				t.Fatalf("%s: no reload noticed; status %+v, log:\n%s", what, em.Status(), logs.String())
+			}
+		}
+	}
+
+	require.NoError(t, os.WriteFile(script, []byte(textScript(`"two"`)), 0o644))
+	waitStatus("good edit", func(st Status) bool { return st.Reloads == 1 })
+	assert.Contains(t, logs.String(), script+": reloaded")
+
+	require.NoError(t, os.WriteFile(script, []byte("server = HttpServer(\n"), 0o644))
+	st := waitStatus("broken edit", func(st Status) bool { return st.ReloadError != "" })
+	assert.Contains(t, st.ReloadError, script+":2:1:")
+	assert.Contains(t, logs.String(), "reload failed, the last good version keeps serving")
+	assert.Equal(t, "two", bodyOf(t, exchange(t, addr, []byte("GET / HTTP/1.1\r\n\r\n"))))
 }

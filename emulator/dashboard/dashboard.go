@@ -23,6 +23,8 @@ type Source interface {
 	IO() *emulator.IO
 	// Status returns the running script and its last reload.
 	Status() emulator.Status
+	// StatusChanged returns a channel closed at Status's next change.
+	StatusChanged() <-chan struct{}
 }
 
 // Options configure a Dashboard.

@@ -56,6 +56,34 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("slider on the device page", func(t *testing.T) { testSlider(ctx, t, b, artifacts) })
 	t.Run("b1 on the dashboard", func(t *testing.T) { testButton(ctx, t, b, artifacts) })
+	t.Run("a failed reload", func(t *testing.T) { testFailedReload(ctx, t, b) })
+}
+
+// A broken edit of a watched script shows its error as soon as it is
+// saved, and the device link and address stay, also on a page opened
+// after the failure.
+func testFailedReload(ctx context.Context, t *testing.T, b *cdp.Browser) {
+	script := filepath.Join(t.TempDir(), "app.star")
+	require.NoError(t, os.WriteFile(script, []byte(goodScript), 0o644))
+	r := newRig(t, emulator.Config{ScriptPath: script, Watch: true}, nil)
+	open := openDashboard(ctx, t, b, r)
+	device := jsString("http://" + r.device + "/")
+	linkShown := `document.querySelector("#device a") !== null && document.querySelector("#device a").href === ` + device +
+		` && !document.getElementById("device-link").hidden && document.getElementById("oled-device").textContent === ` + jsString(r.device)
+	require.NoError(t, open.WaitFor(ctx, linkShown), "the device link before the edit")
+
+	require.NoError(t, os.WriteFile(script, []byte("server = HttpServer(\n"), 0o644))
+	failed := `document.querySelector("#reload pre.error") !== null`
+	require.NoError(t, open.WaitFor(ctx, failed), "the reload error, with no request sent")
+	require.NoError(t, open.WaitFor(ctx, linkShown), "the device link after the failed reload")
+
+	later := openDashboard(ctx, t, b, r)
+	require.NoError(t, later.WaitFor(ctx, failed), "the reload error on a page opened after it")
+	var shown string
+	require.NoError(t, later.Eval(ctx, `document.getElementById("reload").textContent`, &shown))
+	assert.Contains(t, shown, "last reload failed")
+	assert.Contains(t, shown, script+":2:1:")
+	require.NoError(t, later.WaitFor(ctx, linkShown), "the device link and address on a page opened after the failure")
 }
 
 func testSlider(ctx context.Context, t *testing.T, b *cdp.Browser, artifacts string) {

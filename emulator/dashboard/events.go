@@ -71,7 +71,7 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 	io := d.src.IO()
 	// Take the wake-up channels before reading what they guard, so a
 	// change in between wakes the loop instead of being missed.
-	ioChanged, logChanged := io.Changed(), d.log.waitChan()
+	ioChanged, logChanged, statusChanged := io.Changed(), d.log.waitChan(), d.src.StatusChanged()
 	history, lastID := d.log.afterJSON(0) // before the panel, as in the loop below
 	state, version := d.stateJSON(io)
 	display, displayVersion := d.displayJSON(io)
@@ -95,6 +95,7 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 			continue
 		case <-ioChanged:
 		case <-logChanged:
+		case <-statusChanged:
 		}
 		if d.coalesce > 0 {
 			// Let more changes gather before reading them.
@@ -110,7 +111,7 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 			case <-hold.C:
 			}
 		}
-		ioChanged, logChanged = io.Changed(), d.log.waitChan()
+		ioChanged, logChanged, statusChanged = io.Changed(), d.log.waitChan(), d.src.StatusChanged()
 		// The log before the panel: a request is logged after its handler
 		// ran, so the panel read next already shows what it changed, and
 		// the page never sees a request before its effect.
@@ -135,8 +136,7 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		// The script reloads only while serving a request, so its status
-		// can only have changed when a log entry arrives.
+		// A watched script reloads when its file changes, request or not.
 		if st, data := d.statusJSON(); st != status {
 			status = st
 			if send(rc, w, "status", data) != nil {

@@ -220,17 +220,16 @@ function renderStatus(st) {
   const reload = $("reload");
   reload.replaceChildren();
   const line = document.createElement("span");
+  let detail = null; // the reload error, below the line
   if (!st.watch) {
     line.className = "muted";
     line.textContent = "not watched (serve --watch reloads it on save)";
   } else if (st.reload_error) {
     line.className = "bad";
     line.textContent = `✗ last reload failed at ${clock(st.last_reload)}; the last good version serves on`;
-    const err = document.createElement("pre");
-    err.className = "error";
-    err.textContent = st.reload_error;
-    reload.append(line, err);
-    return;
+    detail = document.createElement("pre");
+    detail.className = "error";
+    detail.textContent = st.reload_error;
   } else {
     line.className = "ok";
     line.textContent = st.reloads > 0
@@ -238,6 +237,8 @@ function renderStatus(st) {
       : "✓ loaded; watching for changes";
   }
   reload.append(line);
+  if (detail) reload.append(detail);
+  // The device link stays whatever the reload did.
 
   const link = $("device-link");
   if (st.device_url) {
