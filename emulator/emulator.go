@@ -355,16 +355,17 @@ func (e *Emulator) reloadIfChanged(ctx context.Context) {
 		var next *script
 		next, err = loadScript(ctx, src, e.loadOptions())
 		if err == nil {
+			// The log line first: whoever Status wakes finds it written.
+			e.logger.Printf("%s: reloaded", next.name)
 			e.mu.Lock()
 			e.current, e.seen = next, next.fingerprint()
 			e.recordReloadLocked(nil)
 			e.mu.Unlock()
-			e.logger.Printf("%s: reloaded", next.name)
 			return
 		}
 	}
+	e.logger.Printf("%s: reload failed, the last good version keeps serving: %v", sc.name, err)
 	e.mu.Lock()
 	e.recordReloadLocked(err)
 	e.mu.Unlock()
-	e.logger.Printf("%s: reload failed, the last good version keeps serving: %v", sc.name, err)
 }
