@@ -69,7 +69,7 @@ func testFailedReload(ctx context.Context, t *testing.T, b *cdp.Browser) {
 	open := openDashboard(ctx, t, b, r)
 	device := jsString("http://" + r.device + "/")
 	linkShown := `document.querySelector("#device a") !== null && document.querySelector("#device a").href === ` + device +
-		` && !document.getElementById("device-link").hidden && document.getElementById("oled-device").textContent === ` + jsString(r.device)
+		` && !document.getElementById("device-link").hidden && document.getElementById("device-link").href === ` + device
 	require.NoError(t, open.WaitFor(ctx, linkShown), "the device link before the edit")
 
 	require.NoError(t, os.WriteFile(script, []byte("server = HttpServer(\n"), 0o644))
