@@ -272,9 +272,10 @@ func digitalValue(io *IO, p *pin, fn string, args starlark.Tuple, kwargs []starl
 //	din           DigitalInput: value() is 0 or 1
 //	b1, b2        Button: value() is 1 while pressed
 //	oled          the 128×32 display: fill, pixel, hline, vline, line,
-//	              rect, fill_rect, text, scroll, centre_text, invert,
-//	              rotate, contrast, width, height; show() puts what was
-//	              drawn on the panel's Display
+//	              rect, fill_rect, ellipse, blit, text, scroll,
+//	              centre_text, invert, rotate, contrast, width, height;
+//	              show() puts what was drawn on the panel's Display
+//	FrameBuffer, MONO_HLSB  framebuf's, for images to blit
 //	OLED_WIDTH, OLED_HEIGHT, CHAR_WIDTH, CHAR_HEIGHT  128, 32, 8, 8
 //
 // Their state lives in the emulator's IO, not in the script, so it
@@ -299,6 +300,9 @@ func newEuroPiModule() *starlarkstruct.Module {
 		"OLED_HEIGHT": starlark.MakeInt(DisplayHeight),
 		"CHAR_WIDTH":  starlark.MakeInt(fontCell),
 		"CHAR_HEIGHT": starlark.MakeInt(fontCell),
+		// europi.py imports these from framebuf for its boot logo.
+		"FrameBuffer": FrameBuf.Members["FrameBuffer"],
+		"MONO_HLSB":   FrameBuf.Members["MONO_HLSB"],
 	}
 	cvs := make([]starlark.Value, NumCVs)
 	for i := range cvs {

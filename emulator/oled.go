@@ -5,59 +5,10 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
 )
-
-// screen is a loaded script's side of the OLED: the back buffer its
-// drawing calls change and the display settings (inverted, rotated) that
-// apply when a frame is shown. Like an SSD1306 driver's buffer, nothing
-// drawn reaches the panel's Display until show().
-type screen struct {
-	mu       sync.Mutex
-	buf      frameBuffer
-	inverted bool
-	rotated  bool
-	// shown is the last frame show() published, before inversion and
-	// rotation, so invert() and rotate() can redraw it at once as the
-	// hardware does.
-	shown frameBuffer
-}
-
-// publish sends the frame shown to d, inverted and turned as set.
-// s.mu must be held.
-func (s *screen) publish(d *Display) error {
-	out := s.shown
-	if s.rotated {
-		// Rotating by 180° mirrors both axes: column i becomes 127-i and
-		// page p becomes 3-p with its bits reversed.
-		var turned frameBuffer
-		for p := range DisplayPages {
-			for x := range DisplayWidth {
-				b := out[p*DisplayWidth+x]
-				turned[(DisplayPages-1-p)*DisplayWidth+DisplayWidth-1-x] = reverseBits(b)
-			}
-		}
-		out = turned
-	}
-	if s.inverted {
-		for i := range out {
-			out[i] = ^out[i]
-		}
-	}
-	return d.SetFrame(out[:])
-}
-
-func reverseBits(b byte) byte {
-	var r byte
-	for range 8 {
-		r = r<<1 | b&1
-		b >>= 1
-	}
-	return r
-}
 
 // oledValue is EuroPi's `oled` (a europi_display.Display, an SSD1306 on
 // top of framebuf) as a Starlark value. Like the pins it holds no state:
@@ -83,6 +34,8 @@ var oledMethods = map[string]oledMethod{
 	"vline":       oledVline,
 	"line":        oledLine,
 	"rect":        oledRect,
+	"ellipse":     oledEllipse,
+	"blit":        oledBlit,
 	"fill_rect":   oledFillRect,
 	"text":        oledText,
 	"scroll":      oledScroll,
@@ -254,6 +207,52 @@ func oledFillRect(_ *env, s *screen, fn string, args starlark.Tuple, kwargs []st
 		return nil, err
 	}
 	s.buf.fillRect(x, y, w, h, col)
+	return starlark.None, nil
+}
+
+// oledEllipse is ellipse(x, y, xr, yr, c[, f[, m]]): an outline, or
+// filled when f is true, in the quadrants m selects (all by default).
+func oledEllipse(_ *env, s *screen, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x, y, xr, yr, col int
+	var filled, quadrants starlark.Value = starlark.False, starlark.MakeInt(0xf)
+	if err := intArgs(fn, args, kwargs, []*int{&x, &y, &xr, &yr, &col}, &filled, &quadrants); err != nil {
+		return nil, err
+	}
+	m, err := pyInt(quadrants)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", fn, err)
+	}
+	// Radii past the display only draw off it; the bound keeps the
+	// arithmetic far from overflowing.
+	const maxRadius = 1 << 12
+	xr, yr = max(min(xr, maxRadius), -maxRadius), max(min(yr, maxRadius), -maxRadius)
+	s.buf.ellipse(x, y, xr, yr, col, bool(filled.Truth()), m)
+	return starlark.None, nil
+}
+
+// oledBlit is blit(fbuf, x, y[, key]): a FrameBuffer made by the script
+// copied onto the buffer, leaving out the pixels whose value is key.
+func oledBlit(_ *env, s *screen, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("%s: takes 3 to 5 positional arguments but 0 were given", fn)
+	}
+	img, ok := args[0].(*imageValue)
+	if !ok {
+		return nil, fmt.Errorf("%s: want a FrameBuffer, not %s", fn, pyTypeName(args[0]))
+	}
+	var x, y int
+	var key, palette starlark.Value = starlark.MakeInt(-1), starlark.None
+	if err := intArgs(fn, args[1:], kwargs, []*int{&x, &y}, &key, &palette); err != nil {
+		return nil, err
+	}
+	k, err := pyInt(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", fn, err)
+	}
+	if palette != starlark.None {
+		return nil, fmt.Errorf("%s: a palette is not supported (the images are monochrome)", fn)
+	}
+	s.buf.blit(img, x, y, k)
 	return starlark.None, nil
 }
 

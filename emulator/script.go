@@ -146,6 +146,8 @@ func newBuiltins() starlark.StringDict {
 		"load_file":           starlark.NewBuiltin("load_file", loadFile),
 		"json":                JSON,
 		"math":                starlarkmath.Module,
+		"framebuf":            FrameBuf,
+		"bytearray":           starlark.NewBuiltin("bytearray", bytearray),
 		"europi":              EuroPi,
 		"HIGH":                starlark.MakeInt(1),
 		"LOW":                 starlark.MakeInt(0),
