@@ -68,6 +68,8 @@ func TestMemoryLimitAtLoad(t *testing.T) {
 			"2:8: MemoryError: zip() needs about 308.2 MiB, more than the memory limit of 4 MiB"},
 		{"json.dumps of a shared structure", "a = [1] * 100\nb = [a] * 100\nc = [b] * 100\nX = json.dumps([c] * 100)",
 			"5:15: MemoryError: the JSON text would need more than the memory limit of 4 MiB"},
+		{"json.dumps of a string CPython escapes sixfold", "X = json.dumps(\"\\u00fc\" * (1 << 20))",
+			"2:15: MemoryError: the JSON text would need more than the memory limit of 4 MiB"},
 		{"catch does not catch it", `X = catch(lambda: "x" * (1 << 29))`,
 			"2:23: MemoryError: str * 536870912 needs about 512 MiB, more than the memory limit of 4 MiB"},
 		{"gradual growth", growScript + "X = grow()", "MemoryError: memory limit of 4 MiB exceeded (the heap grew by "},

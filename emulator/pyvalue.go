@@ -129,7 +129,7 @@ func (c *jsonConverter) convert(v starlark.Value) (any, error) {
 	case starlark.Float:
 		return float64(x), nil
 	case starlark.String:
-		c.used += uint64(len(x))
+		c.used += uint64(c.rt.DumpedStringLen(string(x)))
 		return string(x), nil
 	case *starlark.List, starlark.Tuple, *starlark.Dict, *stateDict:
 		return c.container(v)
@@ -191,7 +191,7 @@ func (c *jsonConverter) container(v starlark.Value) (any, error) {
 func (c *jsonConverter) key(k starlark.Value) (string, error) {
 	switch x := k.(type) {
 	case starlark.String:
-		c.used += uint64(len(x))
+		c.used += uint64(c.rt.DumpedStringLen(string(x)))
 		return string(x), nil
 	case starlark.Int:
 		return x.String(), nil

@@ -245,3 +245,29 @@ func (r Runtime) dumpString(b *strings.Builder, s string) {
 	}
 	b.WriteByte('"')
 }
+
+// DumpedStringLen returns the length of json.dumps(s) on the runtime
+// without writing it, so that a caller can refuse text too large to
+// build: CPython's \uXXXX escapes make it up to six times longer than s.
+func (r Runtime) DumpedStringLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+			n += 2
+		case (c == '\b' || c == '\f') && r == CPython:
+			n += 2
+		case c < 0x20:
+			n += 6
+		case c < 0x80 || r == MicroPython:
+			n += size
+		case c > 0xffff:
+			n += 12
+		default: // the \uXXXX of a character, or of a stray byte
+			n += 6
+		}
+		i += size
+	}
+	return n
+}

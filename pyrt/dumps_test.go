@@ -3,6 +3,8 @@ package pyrt
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,4 +63,21 @@ func TestDumpJSONRejectsCyclesAndUnsupported(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = CPython.DumpJSON(make(chan int))
 	assert.ErrorContains(t, err, "not JSON serializable")
+}
+
+// DumpedStringLen is the length DumpJSON writes, on both runtimes.
+func TestDumpedStringLen(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"a", "\"", "\\", "\n", "\b", "\x01", "\x7f", "ü", "\u2028", "\U0001F600", "\xff", "\xe2\x82", "€"}
+	for range 2000 {
+		var b strings.Builder
+		for n := rng.IntN(10); n >= 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		for _, rt := range []Runtime{CPython, MicroPython} {
+			text, err := rt.DumpJSON(b.String())
+			require.NoError(t, err)
+			assert.Equal(t, len(text), rt.DumpedStringLen(b.String()), "%s: %q", rt, b.String())
+		}
+	}
 }
