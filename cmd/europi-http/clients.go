@@ -72,7 +72,8 @@ charset. This is the table to read before changing the header format.
 
 By default the requests go to the in-process emulator serving the conformance fixture,
 and the scenarios are the routes (get/ and post/) a client can express: one GET or POST
-with a plain path. Chromium is started once and driven over DevTools.`,
+with a plain path. Chromium is started once and driven over DevTools through a pipe
+(no DevTools port), with its sandbox on unless it runs as root.`,
 		Example: `  europi-http clients
   europi-http clients --clients curl,go --run '^get/'
   europi-http clients --target 192.168.4.1:80 --json report.json

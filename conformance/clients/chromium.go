@@ -1,43 +1,28 @@
 package clients
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/europi-http/europi-http/internal/cdp"
 )
 
 // EnvChromium names an environment variable that, when set, is the
 // browser to run.
-const EnvChromium = "EUROPI_CHROMIUM"
+const EnvChromium = cdp.EnvBrowser
 
 // chromiumNames are the browser commands looked for, Debian's first.
-var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"}
-
-// chromiumFlags keep the browser headless, sandbox-free (CI runs as root)
-// and off the network on its own account.
-var chromiumFlags = []string{
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-	"--disable-background-networking", "--disable-component-update", "--disable-sync",
-	"--disable-default-apps", "--disable-extensions", "--mute-audio",
-	"--remote-allow-origins=" + cdp.Origin, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-}
+var chromiumNames = cdp.Candidates
 
 // chromiumClient is headless Chromium, started once and driven over
 // DevTools: each request is a navigation in one tab, a POST one whose
 // method and body DevTools' Fetch domain sets on the way out.
 type chromiumClient struct {
 	path    string
-	cmd     *exec.Cmd
-	exited  chan struct{}
+	browser *cdp.Browser
 	profile string
 	conn    *cdp.Conn
 	session string
@@ -45,7 +30,9 @@ type chromiumClient struct {
 
 func (*chromiumClient) Name() string { return "chromium" }
 
-// Start launches the browser on a fresh profile and opens a tab.
+// Start launches the browser on a fresh profile and opens a tab. The
+// browser is driven over a pipe, not a DevTools port, and keeps its
+// sandbox unless it cannot run with it (see cdp.Launch).
 func (c *chromiumClient) Start(ctx context.Context) (string, error) {
 	path := c.path
 	if path == "" {
@@ -62,63 +49,16 @@ func (c *chromiumClient) Start(ctx context.Context) (string, error) {
 		c.Close()
 		return "", err
 	}
-	args := append(append([]string{}, chromiumFlags...), "--user-data-dir="+c.profile, "about:blank")
-	c.cmd = exec.Command(bin, args...)
-	// Its own process group, so Close ends the helpers it forks too.
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stderr, err := c.cmd.StderrPipe()
-	if err != nil {
+	if c.browser, err = cdp.Launch(ctx, bin, c.profile); err != nil {
 		c.Close()
 		return "", err
 	}
-	if err := c.cmd.Start(); err != nil {
-		c.cmd = nil
-		c.Close()
-		return "", fmt.Errorf("starting %s: %w", bin, err)
-	}
-	c.exited = make(chan struct{})
-	urls := make(chan string, 1)
-	go func() {
-		// Read everything, so the browser never blocks on a full pipe.
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "DevTools listening on "); ok {
-				select {
-				case urls <- strings.TrimSpace(u):
-				default:
-				}
-			}
-		}
-		_, _ = io.Copy(io.Discard, stderr)
-		_ = c.cmd.Wait()
-		close(c.exited)
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case <-c.exited:
-		c.Close()
-		return "", fmt.Errorf("%s exited before DevTools listened", bin)
-	case <-ctx.Done():
-		c.Close()
-		return "", fmt.Errorf("%s did not start DevTools: %w", bin, ctx.Err())
-	}
-	if c.conn, err = cdp.Dial(ctx, url); err != nil {
-		c.Close()
-		return "", err
-	}
-	var version struct {
-		Product string `json:"product"`
-	}
-	if err := c.conn.Call(ctx, "", "Browser.getVersion", struct{}{}, &version); err != nil {
-		c.Close()
-		return "", err
-	}
+	c.conn = c.browser.Conn
 	if err := c.openTab(ctx); err != nil {
 		c.Close()
 		return "", err
 	}
-	return strings.Replace(version.Product, "/", " ", 1), nil
+	return strings.Replace(c.browser.Product, "/", " ", 1), nil
 }
 
 // openTab creates the tab every navigation runs in and turns on the
@@ -156,20 +96,9 @@ func (c *chromiumClient) openTab(ctx context.Context) error {
 // Close kills the browser's process group, waits for it and removes its
 // profile.
 func (c *chromiumClient) Close() {
-	if c.conn != nil {
-		_ = c.conn.Close()
-		c.conn = nil
-	}
-	if c.cmd != nil && c.cmd.Process != nil && c.exited != nil {
-		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-		<-c.exited
-		// Helpers die with the group a moment later; the profile goes once
-		// they have.
-		for i := 0; i < 200 && syscall.Kill(-c.cmd.Process.Pid, 0) == nil; i++ {
-			t := time.NewTimer(10 * time.Millisecond)
-			<-t.C
-		}
-		c.cmd = nil
+	if c.browser != nil {
+		c.browser.Close()
+		c.browser, c.conn = nil, nil
 	}
 	if c.profile != "" {
 		_ = os.RemoveAll(c.profile)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,29 +39,64 @@ func Find() (string, error) {
 }
 
 // Flags are the command-line flags Launch passes besides the profile
-// folder and the DevTools port: headless, no sandbox (tests often run as
-// root), and nothing that reaches the network on its own.
+// folder, the DevTools pipe and the sandbox: headless, and nothing that
+// reaches the network on its own.
 var Flags = []string{
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	"--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
 	"--disable-background-networking", "--disable-component-update", "--disable-sync",
 	"--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-	"--remote-allow-origins=" + Origin,
 }
+
+// noSandbox is the flag that turns Chromium's sandbox off.
+const noSandbox = "--no-sandbox"
+
+// sandboxFlags returns the sandbox flags for a browser run by user euid:
+// none, so the renderers stay sandboxed, except as root, where Chromium
+// refuses to start with its sandbox on.
+func sandboxFlags(euid int) []string {
+	if euid == 0 {
+		return []string{noSandbox}
+	}
+	return nil
+}
+
+// noUsableSandbox is what Chromium says when the system gives its
+// sandbox nothing to work with (no user namespaces, no setuid helper): the
+// one other case where it must run without.
+const noUsableSandbox = "No usable sandbox"
 
 // Browser is a running headless Chromium and a DevTools connection to it.
 type Browser struct {
 	*Conn
-	cmd    *exec.Cmd
-	stderr *tailWriter
-	exited chan struct{}
+	// Product is the browser's name and version, "Chrome/120.0.6099.71".
+	Product string
+	// Sandboxed reports whether the browser runs with its sandbox.
+	Sandboxed bool
+	cmd       *exec.Cmd
+	stderr    *tailWriter
+	exited    chan struct{}
 }
 
 // Launch starts the browser at path with a fresh profile in profileDir,
-// which the caller owns and removes after Close. It returns once DevTools
-// answers, or fails when ctx ends first.
+// which the caller owns and removes after Close, and drives it over a
+// pair of pipes (--remote-debugging-pipe), so no DevTools port is open to
+// other local users. The sandbox stays on unless the browser cannot run
+// with it (as root, or where the system gives it no sandbox; then it is
+// started again without). It returns once DevTools answers, or fails
+// when ctx ends first.
 func Launch(ctx context.Context, path, profileDir string) (*Browser, error) {
-	args := append(append([]string{}, Flags...),
-		"--user-data-dir="+profileDir, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank")
+	extra := sandboxFlags(os.Geteuid())
+	b, err := launch(ctx, path, profileDir, extra)
+	if err != nil && len(extra) == 0 && strings.Contains(err.Error(), noUsableSandbox) {
+		b, err = launch(ctx, path, profileDir, []string{noSandbox})
+	}
+	return b, err
+}
+
+// launch starts the browser once with the extra flags.
+func launch(ctx context.Context, path, profileDir string, extra []string) (*Browser, error) {
+	args := append(append(append([]string{}, Flags...), extra...),
+		"--user-data-dir="+profileDir, "--remote-debugging-pipe", "about:blank")
 	cmd := exec.Command(path, args...)
 	// Its own process group, so Close can end the renderers and helpers
 	// Chromium forks along with it.
@@ -69,31 +105,52 @@ func Launch(ctx context.Context, path, profileDir string) (*Browser, error) {
 	cmd.Stdout, cmd.Stderr = tail, tail
 	// Helpers that inherited the pipe must not keep Wait from returning.
 	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
+	// The browser reads calls from its fd 3 and writes to its fd 4.
+	callsR, callsW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("cdp: %w", err)
+	}
+	answersR, answersW, err := os.Pipe()
+	if err != nil {
+		_, _ = callsR.Close(), callsW.Close()
+		return nil, fmt.Errorf("cdp: %w", err)
+	}
+	cmd.ExtraFiles = []*os.File{callsR, answersW}
+	err = cmd.Start()
+	// The browser holds its ends now; ours would keep its exit from
+	// showing as the end of the answers.
+	_, _ = callsR.Close(), answersW.Close()
+	if err != nil {
+		_, _ = callsW.Close(), answersR.Close()
 		return nil, fmt.Errorf("cdp: starting %s: %w", path, err)
 	}
-	b := &Browser{cmd: cmd, stderr: tail, exited: make(chan struct{})}
+	b := &Browser{cmd: cmd, stderr: tail, exited: make(chan struct{}), Sandboxed: !slices.Contains(extra, noSandbox)}
 	go func() {
 		_ = cmd.Wait()
 		close(b.exited)
 	}()
+	b.Conn = newConn(newPipeTransport(callsW, answersR))
 
-	var url string
-	select {
-	case url = <-tail.devtools:
-	case <-b.exited:
-		b.kill()
-		return nil, fmt.Errorf("cdp: %s exited before DevTools listened: %s", path, tail.String())
-	case <-ctx.Done():
-		b.kill()
-		return nil, fmt.Errorf("cdp: %s did not start DevTools: %w; it said: %s", path, ctx.Err(), tail.String())
+	var version struct {
+		Product string `json:"product"`
 	}
-	conn, err := Dial(ctx, url)
-	if err != nil {
-		b.kill()
+	if err := b.Call(ctx, "", "Browser.getVersion", struct{}{}, &version); err != nil {
+		exited := false
+		select {
+		case <-b.exited:
+			exited = true
+		case <-time.After(time.Second): // an exit shows on the pipe first
+		}
+		b.Close()
+		switch {
+		case exited:
+			return nil, fmt.Errorf("cdp: %s exited before DevTools answered: %s", path, tail.String())
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("cdp: %s did not answer DevTools: %w; it said: %s", path, ctx.Err(), tail.String())
+		}
 		return nil, err
 	}
-	b.Conn = conn
+	b.Product = version.Product
 	return b, nil
 }
 
@@ -129,22 +186,16 @@ func (b *Browser) kill() {
 // test's message.
 func (b *Browser) Output() string { return b.stderr.String() }
 
-// devtoolsPrefix starts the line Chromium prints once DevTools listens.
-const devtoolsPrefix = "DevTools listening on "
-
-// tailWriter keeps the last lines the browser printed and reports the
-// DevTools URL once it appears.
+// tailWriter keeps the last lines the browser printed.
 type tailWriter struct {
-	mu       sync.Mutex
-	partial  []byte
-	lines    []string
-	found    bool
-	devtools chan string
+	mu      sync.Mutex
+	partial []byte
+	lines   []string
 }
 
 const tailLines = 30
 
-func newTailWriter() *tailWriter { return &tailWriter{devtools: make(chan string, 1)} }
+func newTailWriter() *tailWriter { return &tailWriter{} }
 
 func (w *tailWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
@@ -157,10 +208,6 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 		}
 		line := strings.TrimRight(string(w.partial[:i]), "\r")
 		w.partial = w.partial[i+1:]
-		if url, ok := strings.CutPrefix(line, devtoolsPrefix); ok && !w.found {
-			w.found = true
-			w.devtools <- strings.TrimSpace(url)
-		}
 		w.lines = append(w.lines, line)
 		if len(w.lines) > tailLines {
 			w.lines = w.lines[1:]

@@ -59,9 +59,9 @@ func TestLaunchFails(t *testing.T) {
 		timeout time.Duration
 		wantErr string
 	}{
-		{"exits at once", `echo "cannot open display" >&2; exit 1`, 10 * time.Second, "exited before DevTools listened: cannot open display"},
-		{"never listens", `echo "starting" >&2; exec sleep 30`, 300 * time.Millisecond, "did not start DevTools: context deadline exceeded; it said: starting"},
-		{"listens where nothing is", "echo 'DevTools listening on ws://127.0.0.1:1/devtools/browser/x' >&2; exec sleep 30", 10 * time.Second, "cdp: dial ws://127.0.0.1:1/"},
+		{"exits at once", `echo "cannot open display" >&2; exit 1`, 10 * time.Second, "exited before DevTools answered: cannot open display"},
+		{"never answers", `echo "starting" >&2; exec sleep 30`, 300 * time.Millisecond, "did not answer DevTools: context deadline exceeded; it said: starting"},
+		{"answers garbage", `printf 'not json\0' >&4; exec sleep 30`, 10 * time.Second, "cdp: bad message from the browser"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,25 +76,65 @@ func TestLaunchFails(t *testing.T) {
 	}
 }
 
+// Launch drives the browser over --remote-debugging-pipe (fd 3 in, fd 4
+// out, NUL after each message), opens no DevTools port, and turns the
+// sandbox off only as root.
+func TestLaunchOverAPipe(t *testing.T) {
+	// The fake answers the first call (Browser.getVersion, id 1) and
+	// prints its arguments and the first call it read.
+	script := `echo "args: $*" >&2
+printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4
+head -c 40 <&3 | tr '\0' '|' >&2; echo >&2
+exec sleep 30`
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	b, err := Launch(ctx, fakeLauncher(t, script), t.TempDir())
+	require.NoError(t, err)
+	defer b.Close()
+	assert.Equal(t, "Fake/1.0", b.Product)
+	deadline := time.Now().Add(testTimeout)
+	for !strings.Contains(b.Output(), "Browser.getVersion") && time.Now().Before(deadline) {
+		timer := time.NewTimer(10 * time.Millisecond)
+		<-timer.C
+	}
+	out := b.Output()
+	assert.Contains(t, out, "--remote-debugging-pipe")
+	assert.NotContains(t, out, "--remote-debugging-port")
+	assert.Contains(t, out, `{"id":1,"method":"Browser.getVersion"`)
+	assert.Equal(t, os.Geteuid() == 0, strings.Contains(out, "--no-sandbox"), "no sandbox as root only")
+	assert.Equal(t, os.Geteuid() != 0, b.Sandboxed)
+}
+
+// A browser that finds no usable sandbox is started again without one.
+func TestLaunchWithoutAUsableSandbox(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("as root the sandbox is off from the start")
+	}
+	script := `case "$*" in
+*--no-sandbox*) printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4; exec sleep 30;;
+*) echo "FATAL: No usable sandbox! Update your kernel" >&2; exit 1;;
+esac`
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	b, err := Launch(ctx, fakeLauncher(t, script), t.TempDir())
+	require.NoError(t, err)
+	defer b.Close()
+	assert.False(t, b.Sandboxed)
+}
+
+func TestSandboxFlags(t *testing.T) {
+	assert.Equal(t, []string{"--no-sandbox"}, sandboxFlags(0), "root")
+	assert.Empty(t, sandboxFlags(1000), "anyone else")
+	assert.NotContains(t, Flags, "--no-sandbox")
+}
+
 func TestTailWriter(t *testing.T) {
 	w := newTailWriter()
-	for _, chunk := range []string{"first\r\nDevTools listen", "ing on ws://127.0.0.1:9/devtools/browser/a \n", "DevTools listening on ws://other\n"} {
+	for _, chunk := range []string{"first\r\nsec", "ond \n", "third\n"} {
 		_, err := w.Write([]byte(chunk))
 		require.NoError(t, err)
 	}
-	select {
-	case url := <-w.devtools:
-		assert.Equal(t, "ws://127.0.0.1:9/devtools/browser/a", url)
-	default:
-		t.Fatal("the DevTools URL was not reported")
-	}
-	select {
-	case url := <-w.devtools:
-		t.Fatalf("reported twice: %s", url)
-	default:
-	}
-	assert.True(t, strings.HasPrefix(w.String(), "first\nDevTools listening on ws://127.0.0.1:9"))
-
+	assert.Equal(t, "first\nsecond \nthird", w.String())
 	for i := range 2 * tailLines {
 		_, _ = w.Write([]byte("line " + string(rune('a'+i%26)) + "\n"))
 	}

@@ -60,8 +60,8 @@ const eventBuffer = 1024
 // Conn is a DevTools connection to a browser. Calls may be made from
 // several goroutines; events arrive on Events.
 type Conn struct {
-	ws     *websocket.Conn
-	wmu    sync.Mutex // one frame at a time
+	t      transport
+	wmu    sync.Mutex // one message at a time
 	events chan Event
 
 	mu      sync.Mutex
@@ -85,18 +85,23 @@ func Dial(ctx context.Context, url string) (*Conn, error) {
 	}
 	// Screenshots arrive as one base64 frame; a big page stays well below.
 	ws.MaxPayloadBytes = 64 << 20
-	c := &Conn{ws: ws, events: make(chan Event, eventBuffer), pending: map[int64]chan message{},
+	return newConn(wsTransport{ws}), nil
+}
+
+// newConn starts a connection's reader on t.
+func newConn(t transport) *Conn {
+	c := &Conn{t: t, events: make(chan Event, eventBuffer), pending: map[int64]chan message{},
 		done: make(chan struct{}), readDone: make(chan struct{})}
 	go c.readLoop()
-	return c, nil
+	return c
 }
 
 // readLoop hands each answer to its caller until the connection ends.
 func (c *Conn) readLoop() {
 	defer close(c.readDone)
 	for {
-		var data []byte
-		if err := websocket.Message.Receive(c.ws, &data); err != nil {
+		data, err := c.t.receive()
+		if err != nil {
 			c.fail(fmt.Errorf("cdp: connection lost: %w", err))
 			return
 		}
@@ -131,7 +136,7 @@ func (c *Conn) fail(err error) {
 	}
 	c.err = err
 	close(c.done)
-	_ = c.ws.Close()
+	_ = c.t.close()
 }
 
 // Call sends method with params (nil for none) to the browser, or to the
@@ -167,9 +172,7 @@ func (c *Conn) Call(ctx context.Context, session, method string, params, result 
 		return fmt.Errorf("cdp: %s: %w", method, err)
 	}
 	c.wmu.Lock()
-	// A string goes out as a text frame; DevTools drops the connection on
-	// a binary one.
-	err = websocket.Message.Send(c.ws, string(data))
+	err = c.t.send(data)
 	c.wmu.Unlock()
 	if err != nil {
 		c.fail(fmt.Errorf("cdp: connection lost: %w", err))
