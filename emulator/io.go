@@ -50,6 +50,9 @@ type IO struct {
 	version uint64
 	// changed wakes the waiters of Changed at the next change.
 	changed broadcast.Signal
+	// inputWatchers get every input change, in order (WatchInputs).
+	inputWatchers map[uint64]func(Input)
+	nextWatcher   uint64
 }
 
 // NewIO returns a panel with every knob at 0 %, every input low and every
@@ -100,9 +103,11 @@ func (io *IO) Set(name string, value float64) error {
 	case target != nil && *target != value:
 		*target = value
 		io.changedLocked()
+		io.inputChangedLocked(name, value)
 	case digital != nil && *digital != int(value):
 		*digital = int(value)
 		io.changedLocked()
+		io.inputChangedLocked(name, value)
 	}
 	return nil
 }

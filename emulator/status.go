@@ -16,6 +16,13 @@ type Status struct {
 	// ReloadError is why the last reload failed (the last good script
 	// keeps serving), or "" if it worked or none was tried.
 	ReloadError string `json:"reload_error,omitempty"`
+	// State says what a real interpreter is doing with the script
+	// ("running under micropython", "exited with code 1"); it is empty for
+	// a Starlark script, which the emulator runs itself.
+	State string `json:"state,omitempty"`
+	// Error is the traceback of the exception that ended a real
+	// interpreter's script, or why it did not start; "" when none did.
+	Error string `json:"error,omitempty"`
 }
 
 // Status returns the running script's name and the outcome of the last

@@ -26,6 +26,7 @@ emulator, a real Pico W, upstream's http_server.py) against recorded scenarios.`
 		NewCmdBench(nil),
 		NewCmdRecord(nil),
 		NewCmdClients(nil),
+		NewCmdRun(nil),
 		NewCmdVersion(nil),
 	)
 	return root

@@ -1,0 +1,134 @@
+package pyrun
+
+import (
+	"bytes"
+	"context"
+	"log"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/emulator"
+)
+
+// waitLimit bounds every wait for the interpreter: generous, since it
+// starts a process on a loaded machine.
+const waitLimit = 30 * time.Second
+
+// interpreters lists the interpreters to run the tests under: python3
+// always (it is in CI), micropython where it is on PATH.
+func interpreters(t *testing.T) []string {
+	t.Helper()
+	var found []string
+	for _, name := range []string{"python3", "micropython"} {
+		if _, err := exec.LookPath(name); err == nil {
+			found = append(found, name)
+		} else {
+			t.Logf("%s is not on PATH; its cases are skipped", name)
+		}
+	}
+	if len(found) == 0 {
+		t.Skip("neither python3 nor micropython is on PATH")
+	}
+	return found
+}
+
+// syncBuffer is a log sink tests can read while a run writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testRun is one Runner running in the background.
+type testRun struct {
+	*Runner
+	log    *syncBuffer
+	cancel context.CancelFunc
+	done   chan struct{}
+	code   int
+	err    error
+}
+
+// startRun runs testdata/scripts/NAME under python on a fresh panel; the
+// run stops when the test ends.
+func startRun(t *testing.T, python, name string, watch bool) *testRun {
+	t.Helper()
+	logs := &syncBuffer{}
+	r, err := New(Config{
+		Firmware: filepath.Join("testdata", "firmware"),
+		Script:   filepath.Join("testdata", "scripts", name),
+		Python:   python,
+		Watch:    watch,
+		Logger:   log.New(logs, "", 0),
+	})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &testRun{Runner: r, log: logs, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(tr.done)
+		tr.code, tr.err = r.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		tr.stop(t)
+		r.Close()
+	})
+	return tr
+}
+
+// stop ends the run and waits for it.
+func (tr *testRun) stop(t *testing.T) {
+	t.Helper()
+	tr.cancel()
+	select {
+	case <-tr.done:
+	case <-time.After(waitLimit):
+		t.Fatalf("the run did not stop within %v", waitLimit)
+	}
+}
+
+// wait waits for the run to end by itself.
+func (tr *testRun) wait(t *testing.T) (int, error) {
+	t.Helper()
+	select {
+	case <-tr.done:
+		return tr.code, tr.err
+	case <-time.After(waitLimit):
+		t.Fatalf("the run did not end within %v; its log:\n%s", waitLimit, tr.log.String())
+		return 0, nil
+	}
+}
+
+// waitPanel waits until cond holds for the panel.
+func waitPanel(t *testing.T, tr *testRun, what string, cond func(st emulator.IOState, frame []byte) bool) {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		changed := tr.IO().Changed()
+		if cond(tr.IO().Snapshot(), tr.IO().Display().Frame()) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-tr.done:
+			t.Fatalf("the run ended (code %d, %v) before %s; its log:\n%s", tr.code, tr.err, what, tr.log.String())
+		case <-deadline:
+			t.Fatalf("no %s within %v; panel %+v; log:\n%s", what, waitLimit, tr.IO().Snapshot(), tr.log.String())
+		}
+	}
+}

@@ -1,0 +1,3 @@
+# europi-http test script: it does not compile.
+def broken(:
+    pass
