@@ -1,18 +1,17 @@
 package pyrun
 
 import (
-	"bytes"
 	"context"
 	"log"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // waitLimit bounds every wait for the interpreter: generous, since it
@@ -37,28 +36,10 @@ func interpreters(t *testing.T) []string {
 	return found
 }
 
-// syncBuffer is a log sink tests can read while a run writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testRun is one Runner running in the background.
 type testRun struct {
 	*Runner
-	log    *syncBuffer
+	log    *testnet.SyncBuffer
 	cancel context.CancelFunc
 	done   chan struct{}
 	code   int
@@ -69,7 +50,7 @@ type testRun struct {
 // run stops when the test ends.
 func startRun(t *testing.T, python, name string, watch bool) *testRun {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testnet.SyncBuffer{}
 	r, err := New(Config{
 		Firmware: filepath.Join("testdata", "firmware"),
 		Script:   filepath.Join("testdata", "scripts", name),

@@ -42,39 +42,7 @@ class socket:
             _panel.send(_panel.LISTEN, bytes((asked >> 8, asked & 0xFF, port >> 8, port & 0xFF)))
         return result
 
-    def setsockopt(self, *args):
-        return self._sock.setsockopt(*args)
-
-    def settimeout(self, value):
-        return self._sock.settimeout(value)
-
-    def setblocking(self, flag):
-        return self._sock.setblocking(flag)
-
-    def listen(self, *args):
-        return self._sock.listen(*args)
-
-    def accept(self):
-        return self._sock.accept()
-
-    def connect(self, address):
-        return self._sock.connect(address)
-
-    def send(self, data):
-        return self._sock.send(data)
-
-    def sendall(self, data):
-        return self._sock.sendall(data)
-
-    def recv(self, n):
-        return self._sock.recv(n)
-
-    def close(self):
-        return self._sock.close()
-
-    def fileno(self):
-        return self._sock.fileno()
-
+    # Everything else is the real socket's.
     def __getattr__(self, name):
         return getattr(self._sock, name)
 
