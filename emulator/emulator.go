@@ -300,7 +300,7 @@ func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method s
 // server would recover it too, but with the bare panic text.
 func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) (err error) {
 	env := &env{ctx: ctx, io: e.io, runtime: e.cfg.Runtime, logger: e.logger, script: sc, srv: srv}
-	thread, done := newThread(env, method+" handler", e.steps, e.memory, e.timeout)
+	thread, done := newThread(env, handlerThreadName(method), e.steps, e.memory, e.timeout)
 	defer done()
 	c := &connection{conn: conn}
 	// The server closes the socket when the handler returns; a connection
@@ -314,8 +314,8 @@ func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script,
 		}
 	}()
 	_, err = starlark.Call(thread, fn, nil, []starlark.Tuple{
-		{starlark.String("request"), starlark.String(request)},
-		{starlark.String("connection"), c},
+		{kwRequest, starlark.String(request)},
+		{kwConnection, c},
 	})
 	if err == nil {
 		return nil
@@ -336,6 +336,21 @@ func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script,
 	// Starlark error is its message alone, and finds the 501 and socket
 	// errors through Unwrap.
 	return err
+}
+
+// The handlers' keyword names, made into values once rather than per call.
+var kwRequest, kwConnection starlark.Value = starlark.String("request"), starlark.String("connection")
+
+// handlerThreadName names a handler call's thread, without building the
+// string on every request.
+func handlerThreadName(method string) string {
+	switch method {
+	case "GET":
+		return "GET handler"
+	case "POST":
+		return "POST handler"
+	}
+	return method + " handler"
 }
 
 // reloadIfChanged reloads the script if its file or a file it read has

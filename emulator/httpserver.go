@@ -17,6 +17,20 @@ import (
 type serverValue struct {
 	port int
 	sc   *script
+	// methods are its methods, bound once when it is made rather than at
+	// every attribute access (every send in every request).
+	methods map[string]*starlark.Builtin
+}
+
+// newServerValue returns the server of sc, listening on the device's port.
+func newServerValue(port int, sc *script) *serverValue {
+	s := &serverValue{port: port, sc: sc, methods: make(map[string]*starlark.Builtin, len(serverMethods))}
+	for name, m := range serverMethods {
+		s.methods[name] = starlark.NewBuiltin(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return m(thread, s, name, args, kwargs)
+		})
+	}
+	return s
 }
 
 var _ starlark.HasAttrs = (*serverValue)(nil)
@@ -44,13 +58,10 @@ func (s *serverValue) Attr(name string) (starlark.Value, error) {
 	if name == "port" {
 		return starlark.MakeInt(s.port), nil
 	}
-	m, ok := serverMethods[name]
-	if !ok {
-		return nil, nil
+	if b, ok := s.methods[name]; ok {
+		return b, nil
 	}
-	return starlark.NewBuiltin(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return m(thread, s, name, args, kwargs)
-	}), nil
+	return nil, nil
 }
 
 func (s *serverValue) AttrNames() []string {
@@ -82,7 +93,7 @@ func newServer(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	case port < 0 || port > 65535:
 		return nil, fmt.Errorf("HttpServer: port %d is outside 0..65535", port)
 	}
-	e.script.server = &serverValue{port: port, sc: e.script}
+	e.script.server = newServerValue(port, e.script)
 	return e.script.server, nil
 }
 

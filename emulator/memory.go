@@ -57,20 +57,20 @@ type memoryWatch struct {
 
 	mu      sync.Mutex // serialises sampling with stop
 	stopped bool
-	sample  []metrics.Sample
+	sample  [1]metrics.Sample
 }
 
 // newMemoryWatch measures the heap a run of thread starts from; the run's
 // watchdog calls check while it runs.
 func newMemoryWatch(thread *starlark.Thread, limit uint64) *memoryWatch {
-	w := &memoryWatch{limit: limit, thread: thread, sample: []metrics.Sample{{Name: heapObjectsMetric}}}
+	w := &memoryWatch{limit: limit, thread: thread, sample: [1]metrics.Sample{{Name: heapObjectsMetric}}}
 	w.base = w.heapObjects()
 	w.collectAt = addSat(w.base, limit)
 	return w
 }
 
 func (w *memoryWatch) heapObjects() uint64 {
-	metrics.Read(w.sample)
+	metrics.Read(w.sample[:])
 	return w.sample[0].Value.Uint64()
 }
 

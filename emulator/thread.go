@@ -46,6 +46,8 @@ type env struct {
 	stopped bool
 	// mem bounds the run's memory; its MemoryError also ends the run.
 	mem *memoryWatch
+	// steps is the run's step limit.
+	steps uint64
 	// timedOut is set when the run's time limit cancelled it.
 	timedOut atomic.Bool
 }
@@ -73,37 +75,52 @@ func threadIO(thread *starlark.Thread) (*IO, error) {
 // timeout (wall-clock time), and is cancelled when e.ctx ends; call the
 // returned function when the thread is done.
 func newThread(e *env, name string, limit, memLimit uint64, timeout time.Duration) (*starlark.Thread, func()) {
-	thread := &starlark.Thread{
-		Name: name,
-		Print: func(_ *starlark.Thread, msg string) {
-			e.logger.Printf("%s: %s", e.script.name, msg)
-		},
-		Load: func(_ *starlark.Thread, module string) (starlark.StringDict, error) {
-			return nil, fmt.Errorf("load(%q): a script is one file; use load_file() to read data next to it", module)
-		},
-	}
+	// The hooks are plain functions that find the run through the
+	// thread: closures would be allocated on every request.
+	thread := &starlark.Thread{Name: name, Print: threadPrint, Load: threadLoad, OnMaxSteps: onMaxSteps}
+	e.steps = limit
 	thread.SetLocal(envKey, e)
 	// The watchdog runs every stepCheckInterval steps instead of letting
 	// the interpreter stop at the limit, so it can also bound recursion.
 	thread.SetMaxExecutionSteps(min(stepCheckInterval, limit))
-	thread.OnMaxSteps = func(t *starlark.Thread) {
-		switch {
-		case t.ExecutionSteps() >= limit:
-			e.stopped = true
-			t.Cancel(fmt.Sprintf("step limit of %d exceeded (is there an endless loop?)", limit))
-		case t.CallStackDepth() > maxCallDepth:
-			e.stopped = true
-			t.Cancel("maximum recursion depth exceeded")
-		default:
-			t.SetMaxExecutionSteps(min(t.ExecutionSteps()+stepCheckInterval, limit))
-		}
-	}
 	e.mem = newMemoryWatch(thread, memLimit)
 	stop := runWatchdog.watch(&runWatch{env: e, thread: thread, deadline: time.Now().Add(timeout), timeout: timeout})
 	return thread, func() {
 		stop()
 		e.mem.stop()
 		e.mem.release()
+	}
+}
+
+// threadPrint is print(): a line in the log, after the script's name.
+func threadPrint(t *starlark.Thread, msg string) {
+	if e, err := threadEnv(t); err == nil {
+		e.logger.Printf("%s: %s", e.script.name, msg)
+	}
+}
+
+// threadLoad refuses load(): a script is one file.
+func threadLoad(_ *starlark.Thread, module string) (starlark.StringDict, error) {
+	return nil, fmt.Errorf("load(%q): a script is one file; use load_file() to read data next to it", module)
+}
+
+// onMaxSteps runs every stepCheckInterval steps: it enforces the step
+// limit and the call depth.
+func onMaxSteps(t *starlark.Thread) {
+	e, err := threadEnv(t)
+	if err != nil {
+		t.Cancel(err.Error())
+		return
+	}
+	switch {
+	case t.ExecutionSteps() >= e.steps:
+		e.stopped = true
+		t.Cancel(fmt.Sprintf("step limit of %d exceeded (is there an endless loop?)", e.steps))
+	case t.CallStackDepth() > maxCallDepth:
+		e.stopped = true
+		t.Cancel("maximum recursion depth exceeded")
+	default:
+		t.SetMaxExecutionSteps(min(t.ExecutionSteps()+stepCheckInterval, e.steps))
 	}
 }
 

@@ -18,7 +18,7 @@ const MaxLoggedBytes = 64 << 10
 // even if the handler drops the error.
 type Conn struct {
 	nc     net.Conn
-	peer   string
+	peer   string // see peerName
 	raised error
 	status int
 	bytes  int
@@ -33,7 +33,16 @@ type Conn struct {
 }
 
 func newConn(nc net.Conn) *Conn {
-	return &Conn{nc: nc, peer: nc.RemoteAddr().String(), start: time.Now()}
+	return &Conn{nc: nc, start: time.Now()}
+}
+
+// peerName returns the client's address as text, made when first needed:
+// a quiet server never needs it.
+func (c *Conn) peerName() string {
+	if c.peer == "" {
+		c.peer = c.nc.RemoteAddr().String()
+	}
+	return c.peer
 }
 
 // Send writes p to the client in one call, like socket.send(). Like

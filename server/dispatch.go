@@ -30,7 +30,7 @@ const (
 func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, error) {
 	conn := newConn(nc)
 	conn.keep = s.OnRequest != nil
-	entry := RequestLog{Time: conn.start, Peer: conn.peer}
+	entry := RequestLog{Time: conn.start}
 	s.setCurrent(nc)
 	if ctx.Err() != nil {
 		_ = nc.SetDeadline(time.Now())
@@ -41,15 +41,17 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 		// input left, the kernel answers the close with a reset.
 		_ = nc.Close()
 		entry.Status, entry.Bytes, entry.Response = conn.status, conn.bytes, conn.resp
-		entry.Duration = time.Since(conn.start)
 		if s.OnRequest != nil {
+			// Only a log reader needs these.
+			entry.Duration = time.Since(conn.start)
+			entry.Peer = conn.peerName()
+			entry.Method, entry.Path = requestLine(entry.Request)
 			s.OnRequest(entry)
 		}
 	}()
 
-	raw, err := s.readRequest(nc, conn.peer)
+	raw, err := s.readRequest(nc)
 	entry.Request = raw
-	entry.Method, entry.Path = requestLine(raw)
 	if err != nil {
 		entry.Outcome, entry.Err = OutcomeReadFailed, err
 		return connOSError, err
@@ -81,7 +83,7 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 		// Quirk: upstream sends this page inside its except block, so a
 		// failure here escapes check_requests and ends the device script.
 		entry.Outcome, entry.Err = OutcomeScriptStopped, err
-		return connEscaped, &ScriptStoppedError{Peer: conn.peer, Err: err}
+		return connEscaped, &ScriptStoppedError{Peer: conn.peerName(), Err: err}
 	}
 	return connServed, nil
 }
@@ -89,13 +91,13 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 // readRequest does upstream's single recv(RequestLimit). A clean EOF gives
 // an empty request, as recv() returning b"" does; other failures are
 // OSErrors.
-func (s *HttpServer) readRequest(nc net.Conn, peer string) ([]byte, error) {
+func (s *HttpServer) readRequest(nc net.Conn) ([]byte, error) {
 	stall := s.StallWarning
 	if stall == 0 {
 		stall = DefaultStallWarning
 	}
 	if stall > 0 && s.Logger != nil {
-		s.stall.begin(s, peer, stall)
+		s.stall.begin(s, nc.RemoteAddr(), stall)
 		defer s.stall.end()
 	}
 	buf := make([]byte, RequestLimit)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -57,8 +58,11 @@ const (
 // requestLine splits a request's first line into method and path for the
 // log; anything it cannot find is "-".
 func requestLine(raw []byte) (method, path string) {
-	line, _, _ := strings.Cut(string(raw), "\n")
-	fields := strings.Fields(strings.TrimRight(line, "\r"))
+	line := raw
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	fields := strings.Fields(strings.TrimRight(string(line), "\r"))
 	method, path = "-", "-"
 	if len(fields) > 0 {
 		method = fields[0]

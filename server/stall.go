@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"sync"
 	"time"
 )
@@ -13,7 +14,7 @@ import (
 type stallWatch struct {
 	mu      sync.Mutex
 	reading bool
-	peer    string
+	peer    net.Addr
 	since   time.Time // when the read in progress began, or the last ended
 	warned  bool
 	running bool
@@ -24,7 +25,7 @@ type stallWatch struct {
 const stallIdleExit = 4
 
 // begin notes that a read from peer starts; s's StallWarning is stall.
-func (w *stallWatch) begin(s *HttpServer, peer string, stall time.Duration) {
+func (w *stallWatch) begin(s *HttpServer, peer net.Addr, stall time.Duration) {
 	w.mu.Lock()
 	w.reading, w.peer, w.since, w.warned = true, peer, time.Now(), false
 	if !w.running {
@@ -51,12 +52,12 @@ func (w *stallWatch) loop(s *HttpServer, stall time.Duration) {
 			w.mu.Unlock()
 			return
 		}
-		var peer string
+		var peer net.Addr
 		if w.reading && !w.warned && now.Sub(w.since) >= stall {
 			w.warned, peer = true, w.peer
 		}
 		w.mu.Unlock()
-		if peer != "" {
+		if peer != nil {
 			// Quirk: a client that connects and sends nothing blocks the
 			// whole loop, as on the device; say so instead of hanging
 			// silently.
