@@ -73,8 +73,8 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 	// change in between wakes the loop instead of being missed.
 	ioChanged, logChanged, statusChanged := io.Changed(), d.log.waitChan(), d.src.StatusChanged()
 	history, lastID := d.log.afterJSON(0) // before the panel, as in the loop below
-	state, version := d.stateJSON(io)
 	display, displayVersion := d.displayJSON(io)
+	state, version := d.stateJSON(io)
 	status, statusData := d.statusJSON()
 	hello, err := json.Marshal(helloJSON{Status: statusData, State: state, Display: display, Log: history})
 	if err != nil || send(rc, w, "hello", hello) != nil {
@@ -116,15 +116,18 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 		// ran, so the panel read next already shows what it changed, and
 		// the page never sees a request before its effect.
 		entries, last := d.log.afterJSON(lastID)
+		// The display before the panel, for the same reason: a new frame
+		// moves the panel's version too, so the panel read next is at
+		// least as new, and the page never draws a frame before the
+		// outputs it shows.
+		frame, frameVersion := d.displayJSON(io)
 		if st, v := d.stateJSON(io); v != version {
 			version = v
 			if send(rc, w, "state", st) != nil {
 				return
 			}
-			// A new frame moves the panel's version too, so it is only
-			// looked for here.
-			if frame, v := d.displayJSON(io); v != displayVersion {
-				displayVersion = v
+			if frameVersion != displayVersion {
+				displayVersion = frameVersion
 				if send(rc, w, "display", frame) != nil {
 					return
 				}
