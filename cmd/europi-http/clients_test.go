@@ -170,6 +170,11 @@ func TestClientsReportOnTheFixture(t *testing.T) {
 				// body in a second send() can miss the server's single
 				// recv(); the raw request's own 200 shows that is all it was.
 				want = append(want, "ok 400 (raw request: 200), dropped lines: charset=utf-8")
+				// The same race when the body arrives after the recv():
+				// the server closes with it unread, the kernel answers
+				// with a reset, and a client that has not read the 400
+				// yet sees only the reset.
+				want = append(want, "failed: ConnectionResetError: [Errno 104] Connection reset by peer")
 			}
 			switch id {
 			case "get/headers":
