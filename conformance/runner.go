@@ -53,6 +53,10 @@ type Result struct {
 	Duration time.Duration
 	// Notes are remarks such as checks that could not be made.
 	Notes []string
+	// Abandoned is why the run stopped before this scenario (it was not
+	// run): the target was not answering (see NotAnswering); "" when it
+	// ran.
+	Abandoned string
 	// ProfileEvents are what the target's device profile changed on the
 	// last attempt's connections (and on its listener meanwhile), oldest
 	// first; see ProfileRules.
@@ -80,17 +84,32 @@ type Runner struct {
 	Retry RetryPolicy
 	// OnResult, when set, gets each result as soon as it is known.
 	OnResult func(Result)
+	// GiveUpAfter is how many scenarios in a row may find the target not
+	// answering (no response where one was expected before the idle
+	// timeout or the scenario's deadline) before the run stops; 0 means
+	// DefaultGiveUpAfter, negative never.
+	GiveUpAfter int
 }
 
 // Run runs the scenarios in order and returns their results. It stops
-// early, with the results so far, when ctx ends.
+// early, with the results so far, when ctx ends. When the target stops
+// answering (see GiveUpAfter) the rest are not run: each is a skipped
+// result whose Abandoned says why.
 func (r *Runner) Run(ctx context.Context, t Target, scenarios []*scenario.Scenario) []Result {
 	out := make([]Result, 0, len(scenarios))
+	g := giveUp{after: r.GiveUpAfter}
+	stop := ""
 	for _, s := range scenarios {
 		if ctx.Err() != nil {
 			break
 		}
-		res := r.RunScenario(ctx, t, s)
+		var res Result
+		if stop != "" {
+			res = notRun(t, s, stop)
+		} else {
+			res = r.RunScenario(ctx, t, s)
+			stop = g.note(res)
+		}
 		out = append(out, res)
 		if r.OnResult != nil {
 			r.OnResult(res)

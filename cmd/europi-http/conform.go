@@ -62,6 +62,11 @@ type ConformOptions struct {
 	// Retries is how often a scenario is retried after a refused or reset
 	// connection.
 	Retries int
+	// GiveUpAfter stops a target's run after this many scenarios in a row
+	// got no answer; 0 never does.
+	GiveUpAfter int
+	// Deadline bounds the whole run, every target together; 0 means none.
+	Deadline time.Duration
 	// Verbose prints notes and declared differences of passing scenarios.
 	Verbose bool
 	// Clients runs the clients report (europi-http clients) against each
@@ -104,7 +109,10 @@ pico-w] sections apply; each result names the profile rules that acted on it. La
 device yourself: --target micropython,pico-w=http://192.168.4.1:80.
 
 Each scenario attempt has a deadline for its steps and reads together (--scenario-timeout),
-besides the idle timeout that every byte restarts. --clients adds the report of
+besides the idle timeout that every byte restarts. A target that has answered nothing for
+--give-up-after scenarios in a row (it accepts and stays silent, trickles, or refuses) is
+not run further: "target not answering", and a non-zero exit. --deadline bounds the whole
+run. --clients adds the report of
 ` + "`europi-http clients`" + ` for each target, after its summary.
 
 Exit status 0 means every scenario passed or matched its declared expected difference.`,
@@ -154,6 +162,8 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 		conformance.ScenarioTimeoutFactor, conformance.MinScenarioTimeout))
 	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as europi-http clients --target does")
 	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection, `N` (0 to disable)")
+	f.IntVar(&opts.GiveUpAfter, "give-up-after", conformance.DefaultGiveUpAfter, "stop a target's run after `N` scenarios in a row got no answer (0: never), so a target that accepts and stays silent or trickles does not cost every scenario's deadline")
+	f.DurationVar(&opts.Deadline, "deadline", 0, "deadline of the whole run, every target together (0: none); scenarios not run by then count as failed")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print notes and declared differences of passing scenarios")
 	addScriptFlags(cmd, &opts.Script, &opts.Example, "the conformance fixture in the in-process emulator")
 	return cmd
@@ -169,6 +179,12 @@ func (o *ConformOptions) validate(pythonSet bool) error {
 	}
 	if o.Retries < 0 {
 		return fmt.Errorf("--retries %d: must be 0 or more", o.Retries)
+	}
+	if o.GiveUpAfter < 0 {
+		return fmt.Errorf("--give-up-after %d: must be 0 (never) or more", o.GiveUpAfter)
+	}
+	if o.Deadline < 0 {
+		return fmt.Errorf("--deadline %s: must be positive (or 0 for none)", o.Deadline)
 	}
 	if pythonSet && len(o.Firmwares) == 0 {
 		return errors.New("--python only applies to --firmware targets")

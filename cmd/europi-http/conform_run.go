@@ -142,14 +142,31 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 	text := &report.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
 	retry := conformance.DefaultRetry
 	retry.Max = o.Retries
-	runner := conformance.Runner{Timeout: o.Timeout, ScenarioTimeout: o.ScenarioTimeout, Retry: retry, OnResult: text.Result}
+	giveUp := o.GiveUpAfter
+	if giveUp == 0 {
+		giveUp = -1 // the runner's "never"
+	}
+	runner := conformance.Runner{Timeout: o.Timeout, ScenarioTimeout: o.ScenarioTimeout, Retry: retry, GiveUpAfter: giveUp,
+		OnResult: func(r conformance.Result) {
+			if r.Abandoned == "" { // the scenarios not run get one line, below
+				text.Result(r)
+			}
+		}}
+	parent := ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
 
 	var runs []report.TargetResults
-	var problems, clientProblems []string
+	var problems, clientProblems, silent []string
 	overrideLabel := ""
+	notRun := 0
 	for _, l := range launchers {
 		if ctx.Err() != nil {
-			break
+			notRun += len(scenarios)
+			continue
 		}
 		t, stop, err := l.start(ctx)
 		if err != nil {
@@ -162,7 +179,12 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 			fmt.Fprintf(o.Out, "== device profile %s: a result's [rule ...] names the profile rules that acted on it\n", t.Profile)
 		}
 		results := runner.Run(ctx, t, scenarios)
+		notRun += len(scenarios) - len(results)
 		text.Summary(t.Name, results)
+		if why, n := abandoned(results); n > 0 {
+			fmt.Fprintf(o.Out, "== %s: %s; %d scenario(s) not run\n", t.Name, why, n)
+			silent = append(silent, fmt.Sprintf("%s: %s", t.Name, why))
+		}
 		if o.Clients && ctx.Err() == nil {
 			// While the target still runs: the emulator stops with it.
 			if err := runConformClients(ctx, o, t, seams.clients); err != nil {
@@ -196,8 +218,12 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 		failed = left
 	}
 	switch {
+	case parent.Err() != nil:
+		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", parent.Err())}
 	case ctx.Err() != nil:
-		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", ctx.Err())}
+		return &exitError{code: 1, err: fmt.Errorf("--deadline %s passed: %d scenario(s) not run, %d failed", o.Deadline, notRun, failed)}
+	case len(silent) > 0:
+		return &exitError{code: 1, err: errors.New(strings.Join(silent, "; "))}
 	case len(problems) > 0:
 		return &exitError{code: 1, err: fmt.Errorf("%d target(s) did not start: %s", len(problems), strings.Join(problems, "; "))}
 	case len(clientProblems) > 0:
@@ -267,4 +293,17 @@ func updateScenarios(o *ConformOptions, dir string, results []conformance.Result
 	}
 	fmt.Fprintf(o.Out, "updated %d scenario file(s) in %s; %d failure(s) left\n", files, dir, left)
 	return left, nil
+}
+
+// abandoned returns why a target's run stopped early and how many
+// scenarios it did not run (0 when it ran them all).
+func abandoned(results []conformance.Result) (string, int) {
+	why, n := "", 0
+	for _, r := range results {
+		if r.Abandoned != "" {
+			why = r.Abandoned
+			n++
+		}
+	}
+	return why, n
 }

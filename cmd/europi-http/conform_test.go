@@ -21,7 +21,8 @@ import (
 
 func TestConformFlags(t *testing.T) {
 	def := func(change func(*ConformOptions)) ConformOptions {
-		o := ConformOptions{Pythons: []string{"python3"}, Timeout: scenario.DefaultTimeout, Retries: conformance.DefaultRetry.Max}
+		o := ConformOptions{Pythons: []string{"python3"}, Timeout: scenario.DefaultTimeout, Retries: conformance.DefaultRetry.Max,
+			GiveUpAfter: conformance.DefaultGiveUpAfter}
 		if change != nil {
 			change(&o)
 		}
@@ -78,6 +79,10 @@ func TestConformFlags(t *testing.T) {
 		{"clients takes no list", []string{"--clients", "curl"}, ConformOptions{}, `--clients takes no list (got "curl")`},
 		{"clients=false", []string{"--clients=false"}, def(nil), ""},
 		{"negative retries", []string{"--retries", "-1"}, ConformOptions{}, "--retries -1"},
+		{"give up and deadline", []string{"--give-up-after", "0", "--deadline", "10m"},
+			def(func(o *ConformOptions) { o.GiveUpAfter, o.Deadline = 0, 10*time.Minute }), ""},
+		{"negative give-up-after", []string{"--give-up-after", "-2"}, ConformOptions{}, "--give-up-after -2: must be 0 (never) or more"},
+		{"negative deadline", []string{"--deadline", "-1s"}, ConformOptions{}, "--deadline -1s: must be positive"},
 		{"https target", []string{"--target", "https://127.0.0.1:8443"}, ConformOptions{}, "only http://"},
 		{"target with path", []string{"--target", "http://127.0.0.1:8080/json"}, ConformOptions{}, "nothing after it"},
 		{"bad label", []string{"--target", "Pico W=http://127.0.0.1:8080"}, ConformOptions{}, "bad label"},
