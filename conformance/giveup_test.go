@@ -73,4 +73,3 @@ func TestGiveUpCountsScenariosInARow(t *testing.T) {
 	assert.Empty(t, g.note(Result{Status: StatusSkip}), "a skipped scenario neither counts nor breaks the row")
 	assert.Equal(t, "target not answering: 2 scenarios in a row got no answer (last: c: no answer)", g.note(silent("c")))
 }
-
