@@ -24,6 +24,7 @@ const (
 	msgFrame    = 'F' // interpreter → panel: the OLED's 512-byte frame
 	msgListen   = 'L' // interpreter → panel: the port asked for, the port bound (16 bits each)
 	msgStarted  = 'S' // interpreter → panel: the script imported and starts
+	msgIRQ      = 'I' // interpreter → panel: pin, trigger of a Pin.irq handler set (0: removed)
 	msgAnalogue = 'A' // panel → interpreter: pin, ADC reading (16 bits)
 	msgDigital  = 'D' // panel → interpreter: pin, level (0 or 1)
 	msgReady    = 'R' // panel → interpreter: every input has its first value
@@ -40,6 +41,9 @@ type channelHooks struct {
 	// listening is called when the script's server binds: the port it
 	// asked for, and the loopback port it got.
 	listening func(asked, bound int)
+	// irq is called when the script sets (trigger ≠ 0) or removes a
+	// pin's irq handler.
+	irq func(pin, trigger int)
 	// problem reports a message the panel could not use.
 	problem func(err error)
 }
@@ -181,6 +185,10 @@ func readOutputs(r *bufio.Reader, panel *emulator.IO, hooks channelHooks) error 
 		case kind == msgListen && len(p) == 4:
 			if hooks.listening != nil {
 				hooks.listening(int(p[0])<<8|int(p[1]), int(p[2])<<8|int(p[3]))
+			}
+		case kind == msgIRQ && len(p) == 2:
+			if hooks.irq != nil {
+				hooks.irq(int(p[0]), int(p[1]))
 			}
 		case kind == msgStarted:
 			if hooks.started != nil {

@@ -94,6 +94,15 @@ func (r *Runner) runOnce(ctx context.Context, edits <-chan struct{}) (outcome, e
 			r.askedPort = asked
 			r.mu.Unlock()
 		},
+		irq: func(pin, trigger int) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			if r.irqs == nil {
+				r.irqs = map[int]int{}
+			}
+			r.irqs[pin] = trigger
+			r.statusChanged.Notify()
+		},
 		problem: func(err error) { r.logger.Printf("europi-http: %v", err) },
 	}
 	chDone := make(chan struct{})

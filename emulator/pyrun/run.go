@@ -59,6 +59,7 @@ type Runner struct {
 	status        emulator.Status
 	statusChanged broadcast.Signal
 	askedPort     int
+	irqs          map[int]int // pin → trigger of the irq handlers set
 }
 
 // New checks cfg (the firmware, the script, the interpreter: a problem is
@@ -182,4 +183,15 @@ func (r *Runner) DevicePortAsked() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.askedPort
+}
+
+// IRQTrigger returns the trigger of the irq handler the script has set on
+// GPIO pin (Pin.IRQ_FALLING 4, Pin.IRQ_RISING 8, or both), 0 when none is
+// set; a change wakes StatusChanged. An input that changes before the
+// script has set its handler fires nothing, as on the module, so a test
+// waits for it.
+func (r *Runner) IRQTrigger(pin int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.irqs[pin]
 }

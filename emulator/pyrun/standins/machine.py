@@ -86,8 +86,10 @@ class Pin:
     def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, *, priority=1, wake=None, hard=False):
         if handler is None:
             _panel.irqs.pop(self.id, None)
+            trigger = 0
         else:
             _panel.irqs[self.id] = (handler, trigger, self)
+        _panel.send(_panel.IRQ, bytes((self.id, trigger)))
         return None
 
     def __repr__(self):
