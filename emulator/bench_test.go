@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/net/nettest"
 
@@ -93,5 +95,84 @@ func BenchmarkServeStarlark(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// memConn is a connection in memory: one request to read, writes
+// discarded. It lets BenchmarkServeInMemory measure the emulator's own
+// work per request, without the system calls around it.
+type memConn struct {
+	req  []byte
+	read bool
+}
+
+func (c *memConn) Read(p []byte) (int, error) {
+	if c.read {
+		return 0, io.EOF
+	}
+	c.read = true
+	return copy(p, c.req), nil
+}
+func (c *memConn) Write(p []byte) (int, error)      { return len(p), nil }
+func (c *memConn) Close() error                     { return nil }
+func (c *memConn) LocalAddr() net.Addr              { return memAddr }
+func (c *memConn) RemoteAddr() net.Addr             { return memAddr }
+func (c *memConn) SetDeadline(time.Time) error      { return nil }
+func (c *memConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *memConn) SetWriteDeadline(time.Time) error { return nil }
+
+var memAddr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+
+// memListener hands out n memConns, then says so on done and waits to
+// be closed.
+type memListener struct {
+	n      int
+	done   chan struct{}
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (l *memListener) Accept() (net.Conn, error) {
+	if l.n == 0 {
+		close(l.done)
+		<-l.closed
+		return nil, net.ErrClosed
+	}
+	l.n--
+	return &memConn{req: benchTextRequest}, nil
+}
+func (l *memListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
+func (l *memListener) Addr() net.Addr { return memAddr }
+
+// BenchmarkServeInMemory measures the emulator's own CPU per request, a
+// Starlark handler answering 2 KiB, with connections in memory: what it
+// adds to the accept, read, two sends and close that any server makes.
+// "logged" adds a request-log reader, as serve's log line and dashboard
+// are.
+func BenchmarkServeInMemory(b *testing.B) {
+	for _, logged := range []bool{false, true} {
+		name := "quiet"
+		var configure func(*server.HttpServer)
+		if logged {
+			name = "logged"
+			configure = func(s *server.HttpServer) { s.OnRequest = func(server.RequestLog) {} }
+		}
+		b.Run(name, func(b *testing.B) {
+			em, err := New(Config{Source: benchScript(2 << 10), ScriptName: "bench.star", Configure: configure})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ln := &memListener{n: b.N, done: make(chan struct{}), closed: make(chan struct{})}
+			ctx, cancel := context.WithCancel(context.Background())
+			served := make(chan error, 1)
+			b.ReportAllocs()
+			b.ResetTimer()
+			go func() { served <- em.Serve(ctx, ln) }()
+			<-ln.done
+			b.StopTimer()
+			cancel()
+			ln.Close()
+			<-served
+		})
 	}
 }

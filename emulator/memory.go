@@ -20,8 +20,9 @@ import (
 const DefaultMemoryLimit = 64 << 20
 
 // memorySampleInterval is how often the watchdog looks at the heap while
-// a script runs. Doubling a string from 64 MiB takes longer than this, so
-// `s = s + s` stops within a doubling or two of the limit.
+// a script runs (after a first look within watchdogSlowTick). Doubling a
+// string from 64 MiB takes longer than this, so `s = s + s` stops within
+// a doubling or two of the limit.
 const memorySampleInterval = time.Millisecond
 
 // heapObjectsMetric is the bytes in heap objects, live or not yet swept:

@@ -9,6 +9,13 @@ import (
 // nothing to watch before it exits; the next run starts it again.
 const watchdogIdleExit = 100 * time.Millisecond
 
+// watchdogSlowTick is how often the watchdog looks while every run it
+// sees is new (a busy server's short calls): waking every millisecond
+// for calls that end in microseconds cost every request CPU time. Once a
+// run is still there at the next look, it looks every
+// memorySampleInterval.
+const watchdogSlowTick = 10 * time.Millisecond
+
 // watched is a run the watchdog checks: a load or a handler call.
 type watched interface {
 	// check looks at the run once, and cancels it when it must stop.
@@ -16,7 +23,8 @@ type watched interface {
 }
 
 // watchdog checks every running load and handler call every
-// memorySampleInterval, from one goroutine for all of them. A handler
+// memorySampleInterval once it lasts (see watchdogSlowTick), from one
+// goroutine for all of them. A handler
 // call costs it a map insert and delete, not a timer of its own: arming a
 // timer per call woke the network poller with a system call on every
 // request. The goroutine runs while there are runs to watch, and exits
@@ -48,11 +56,12 @@ func (w *watchdog) watch(r watched) (stop func()) {
 }
 
 func (w *watchdog) loop() {
-	tick := time.NewTicker(memorySampleInterval)
-	defer tick.Stop()
+	timer := time.NewTimer(watchdogSlowTick)
+	defer timer.Stop()
 	idleSince := time.Now()
 	var runs []watched
-	for now := range tick.C {
+	seen := map[watched]bool{} // the runs of the last look
+	for now := range timer.C {
 		w.mu.Lock()
 		runs = runs[:0]
 		for r := range w.runs {
@@ -67,8 +76,17 @@ func (w *watchdog) loop() {
 		if len(runs) > 0 {
 			idleSince = now
 		}
+		next := watchdogSlowTick
 		for _, r := range runs {
+			if seen[r] {
+				next = memorySampleInterval // a run is lasting: watch it closely
+			}
 			r.check()
 		}
+		clear(seen)
+		for _, r := range runs {
+			seen[r] = true
+		}
+		timer.Reset(next)
 	}
 }
