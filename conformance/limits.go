@@ -71,20 +71,24 @@ func (l limits) keepFor(conn string) int {
 // scenarioLimits returns the limits of one attempt of s as resolved for a
 // target: the idle timeout, the whole-scenario deadline (scenarioTimeout,
 // or the default plus the scenario's waits, which take their time whatever
-// the target does) and what each connection keeps (keep, 0 for
-// DefaultKeep, or more where the expectation needs more).
+// the target does, but at most the default again: a wait is cut at the
+// deadline, so a scenario cannot wait for an hour) and what each
+// connection keeps (keep, 0 for DefaultKeep, or more where the
+// expectation needs more).
 func scenarioLimits(r *Resolved, idle, scenarioTimeout time.Duration, keep int) limits {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
 	l := limits{idle: idle, scenario: scenarioTimeout, keep: map[string]int{}, keepDefault: keep}
 	if l.scenario <= 0 {
-		l.scenario = DefaultScenarioTimeout(idle)
+		base := DefaultScenarioTimeout(idle)
+		var waits time.Duration
 		for _, st := range r.Scenario.Steps {
 			if st.Kind == scenario.StepWait {
-				l.scenario += st.Wait
+				waits += st.Wait
 			}
 		}
+		l.scenario = base + min(waits, base)
 	}
 	for _, e := range r.Conns {
 		l.keep[e.Conn] = max(keep, min(expectedSize(e), maxKeep)+keepSlack)

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -35,6 +36,8 @@ func TestScenarioLimits(t *testing.T) {
 		{"defaults", []string{`send "x"`}, []string{"end fin"}, 0, 0, MinScenarioTimeout, DefaultKeep},
 		{"waits add to the default", []string{`send "x"`, "wait 300ms", "wait 2s"}, []string{"end fin"}, 0, 0,
 			MinScenarioTimeout + 2300*time.Millisecond, DefaultKeep},
+		{"waits add at most the default again", []string{`send "x"`, "wait 1h", "wait 1h"}, []string{"end fin"}, 0, 0,
+			2 * MinScenarioTimeout, DefaultKeep},
 		{"a set deadline is the whole of it", []string{`send "x"`, "wait 2s"}, []string{"end fin"}, time.Second, 0, time.Second, DefaultKeep},
 		{"a small expectation keeps the default", []string{`send "x"`}, []string{`status "HTTP/1.0 200 OK\r\n"`, "length 20000"}, 0, 0,
 			MinScenarioTimeout, DefaultKeep},
@@ -60,4 +63,19 @@ func TestScenarioLimits(t *testing.T) {
 			assert.Equal(t, want, l.keepFor("other"), "a connection without an expectation keeps the cap")
 		})
 	}
+}
+
+// A wait longer than the scenario's deadline ends at the deadline: the
+// scenario fails at once, it does not sleep on.
+func TestWaitIsCutAtTheDeadline(t *testing.T) {
+	addr := hostileServer(t, neverAnswers)
+	s := mustParse(t, "limits/wait", lines("[scenario]", `description "d"`, `rule routes "r"`, "",
+		"[steps]", `send "GET / HTTP/1.0\r\n\r\n"`, "wait 1h", `send "x"`, "", "[expect]", "end fin"))
+	r := &Runner{Timeout: 100 * time.Millisecond, ScenarioTimeout: 500 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	res := r.RunScenario(ctx, Target{Name: "t", Addr: addr}, s)
+	assert.NoError(t, ctx.Err(), "the runner ended the wait itself")
+	assert.Equal(t, StatusFail, res.Status)
+	assert.True(t, res.Capture.Overran, "the scenario took longer than its deadline")
 }

@@ -63,7 +63,7 @@ servers you own: a Pico W serves one connection at a time and holds at most five
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.check(cmd.Flags().Changed("method")); err != nil {
-				return err
+				return usageError(err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

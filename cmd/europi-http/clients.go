@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ with a plain path. Chromium is started once and driven over DevTools through a p
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(); err != nil {
-				return err
+				return usageError(err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -129,15 +130,14 @@ func (o *ClientsOptions) requests() ([]clients.Request, error) {
 	var all []*scenario.Scenario
 	var err error
 	if o.Scenarios != "" {
-		all, err = scenario.LoadDir(o.Scenarios)
-	} else {
-		all, err = scenario.Default()
-	}
-	if err != nil {
+		if all, err = scenario.LoadDir(o.Scenarios); err != nil {
+			return nil, usageError(fmt.Errorf("--scenarios %s: %w", o.Scenarios, err))
+		}
+	} else if all, err = scenario.Default(); err != nil {
 		return nil, err
 	}
 	if all, err = scenario.Select(all, o.Run); err != nil {
-		return nil, err
+		return nil, usageError(err)
 	}
 	reqs := clients.Requests(all, o.All || o.Run != "")
 	if len(reqs) == 0 {
@@ -157,6 +157,15 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 		return err
 	}
 	addr, what := o.targetAddr, o.targetAddr
+	if addr != "" {
+		// Every client would only fail: say so once, before starting them.
+		d := net.Dialer{Timeout: o.Timeout}
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("--target %s is unreachable: %w", o.Target, err)}
+		}
+		_ = c.Close()
+	}
 	if addr == "" {
 		t, stop, err := fixtureEmulator(ctx)
 		if err != nil {
@@ -174,7 +183,10 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 			return err
 		}
 		if o.JSON == "-" {
-			return ctx.Err()
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return o.missingByPath(rep)
 		}
 	}
 	if err := clients.WriteTable(o.Out, rep); err != nil {
@@ -186,6 +198,21 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 	}
 	if ctx.Err() != nil {
 		return &exitError{code: 1, err: fmt.Errorf("interrupted: %w", ctx.Err())}
+	}
+	return o.missingByPath(rep)
+}
+
+// missingByPath fails a run in which a client named by its path (--chromium
+// PATH) could not run: the user asked for that program, and a column
+// saying "missing" is easy to overlook in a CI log.
+func (o *ClientsOptions) missingByPath(rep clients.Report) error {
+	if o.Chromium == "" {
+		return nil
+	}
+	for _, c := range rep.Clients {
+		if c.Name == "chromium" && c.Missing != "" {
+			return &exitError{code: 1, err: fmt.Errorf("--chromium %s: %s", o.Chromium, c.Missing)}
+		}
 	}
 	return nil
 }

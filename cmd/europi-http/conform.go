@@ -136,7 +136,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(cmd.Flags().Changed("python")); err != nil {
-				return err
+				return usageError(err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -291,14 +291,14 @@ func (o *ConformOptions) loadScenarios() ([]*scenario.Scenario, error) {
 	var all []*scenario.Scenario
 	var err error
 	if o.Scenarios != "" {
-		all, err = scenario.LoadDir(o.Scenarios)
-	} else {
-		all, err = scenario.Default()
-	}
-	if err != nil {
+		if all, err = scenario.LoadDir(o.Scenarios); err != nil {
+			return nil, usageError(fmt.Errorf("--scenarios %s: %w", o.Scenarios, err))
+		}
+	} else if all, err = scenario.Default(); err != nil {
 		return nil, err
 	}
-	return scenario.Select(all, o.Run)
+	all, err = scenario.Select(all, o.Run)
+	return all, usageError(err)
 }
 
 // updateDir is the folder --update writes to.

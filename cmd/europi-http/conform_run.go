@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -138,6 +137,12 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 		}
 	}
 
+	reports, err := openReports(o)
+	if err != nil {
+		return err
+	}
+	defer reports.close()
+
 	launchers := o.launchers()
 	text := &report.TextReport{W: o.Out, Verbose: o.Verbose, ShowTarget: len(launchers) > 1}
 	retry := conformance.DefaultRetry
@@ -202,7 +207,7 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 			return err
 		}
 	}
-	if err := writeReports(o, runs); err != nil {
+	if err := reports.write(runs); err != nil {
 		return err
 	}
 
@@ -232,28 +237,6 @@ func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) 
 		return &exitError{code: 1, err: fmt.Errorf("%d scenario(s) failed", failed)}
 	}
 	return nil
-}
-
-// writeReports writes the --json and --junit files.
-func writeReports(o *ConformOptions, runs []report.TargetResults) error {
-	write := func(path string, fn func(*os.File) error) error {
-		if path == "" {
-			return nil
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			_ = f.Close()
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return f.Close()
-	}
-	if err := write(o.JSON, func(f *os.File) error { return report.WriteJSON(f, runs) }); err != nil {
-		return err
-	}
-	return write(o.JUnit, func(f *os.File) error { return report.WriteJUnit(f, runs) })
 }
 
 // updateScenarios rewrites the failing scenarios' expectations from the

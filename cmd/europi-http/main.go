@@ -11,7 +11,7 @@ import (
 
 func main() {
 	ctx, stop := interruptContext()
-	err := newRootCmd().ExecuteContext(ctx)
+	err := execute(ctx, newRootCmd(), nil)
 	stop()
 	os.Exit(exitCode(err))
 }
@@ -36,6 +36,16 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks err (if any) as bad input, exit code 2, unless it
+// already carries a code.
+func usageError(err error) error {
+	var ee *exitError
+	if err == nil || errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{code: 2, err: err}
+}
 
 // exitCode prints err (if any) and maps it to the process exit code: 0 for
 // success, the code an exitError names, 1 otherwise.

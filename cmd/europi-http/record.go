@@ -90,7 +90,7 @@ target with conform --scenarios DIR, and one of your script with the same --scri
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := opts.validate(); err != nil {
-				return err
+				return usageError(err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -181,6 +181,11 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 		return err
 	}
 	defer store.Close()
+	if o.upstreamAddr != "" {
+		if err := checkUpstream(ctx, o.upstreamAddr); err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("--upstream %s: cannot reach it: %w", o.upstreamAddr, err)}
+		}
+	}
 	first, err := store.NextSeq()
 	if err != nil {
 		return err
@@ -252,4 +257,27 @@ func writeSession(store *recorder.Store, s *recorder.Session, panel func() []sce
 		sc.Inputs = panel()
 	}
 	return store.Write(sc)
+}
+
+// upstreamCheckTimeout bounds the start-up check of --upstream.
+const upstreamCheckTimeout = 5 * time.Second
+
+// checkUpstream makes sure the device answers before the relay starts,
+// with a whole request: a connection closed unanswered would make
+// upstream's check_requests() raise and stop the device script. What the
+// device answers does not matter, nor whether it answers at all once
+// connected (a Pico W may lose the request).
+func checkUpstream(ctx context.Context, addr string) error {
+	d := net.Dialer{Timeout: upstreamCheckTimeout}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(upstreamCheckTimeout))
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		return nil // connected: the device took the connection and closed it
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+	return nil
 }

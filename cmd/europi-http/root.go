@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 )
 
@@ -30,4 +32,34 @@ emulator, a real Pico W, upstream's http_server.py) against recorded scenarios.`
 		NewCmdVersion(nil),
 	)
 	return root
+}
+
+// execute runs the command line args (nil: the process's) and returns
+// its error, with every error that came before the command ran (a bad
+// flag, argument or flag combination, an unknown command) made a usage
+// error: exit code 2.
+func execute(ctx context.Context, root *cobra.Command, args []string) error {
+	started := false
+	var mark func(*cobra.Command)
+	mark = func(c *cobra.Command) {
+		if run := c.RunE; run != nil {
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				started = true // cobra has checked flags, groups and arguments
+				return run(cmd, args)
+			}
+		}
+		for _, sub := range c.Commands() {
+			mark(sub)
+		}
+	}
+	mark(root)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	if args != nil {
+		root.SetArgs(args)
+	}
+	err := root.ExecuteContext(ctx)
+	if err != nil && !started {
+		return usageError(err)
+	}
+	return err
 }

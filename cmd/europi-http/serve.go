@@ -85,7 +85,7 @@ The device port never serves dashboard traffic.`,
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device profile `NAME` whose TCP behaviour to copy: host, pico-w or pico-w-patched (see europi-http profiles)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
-	f.Uint64Var(&opts.MemoryLimit, "memory-limit", 0, "`BYTES` a script may grow the heap by during a load or handler call before it gets a MemoryError (0: the emulator's default, 64 MiB)")
+	f.Var((*byteSize)(&opts.MemoryLimit), "memory-limit", "`SIZE` a script may grow the heap by during a load or handler call before it gets a MemoryError: bytes, or 64MiB, 64M, 1GiB (0: the emulator's default, 64 MiB)")
 	f.DurationVar(&opts.CallTimeout, "call-timeout", emulator.DefaultCallTimeout, "wall-clock `DURATION` a handler call or the script's load may run before it ends as the 500 page or a load error")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution `STEPS` allowed per handler call (0: the emulator's default)")
 	f.StringVar(&opts.Dashboard, "dashboard", dashboard.DefaultAddr, "`ADDR` of the dashboard and its /api/, HOST:PORT, a port of its own; use 0.0.0.0:PORT to expose it")
@@ -111,19 +111,19 @@ func parseSets(sets []string) ([]emulator.Input, error) {
 func runServe(ctx context.Context, opts *ServeOptions) error {
 	rt, err := pyrt.ParseRuntime(opts.Runtime)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	sets, err := parseSets(opts.Sets)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	prof, err := lookupProfile(opts.Profile, opts.Without)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	io := emulator.NewIO()
 	if err := io.SetInputs(sets); err != nil {
-		return fmt.Errorf("--set: %w", err)
+		return usageError(fmt.Errorf("--set: %w", err))
 	}
 	// Everything serve logs goes through one buffer: a line per request
 	// costs the serving loop no system call, and warnings keep their place
@@ -167,11 +167,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			fmt.Fprintln(errOut, "europi-http: interrupted while the script was loading")
 			return nil
 		}
-		var se *emulator.ScriptError
-		if errors.As(err, &se) {
-			return &exitError{code: 2, err: err}
-		}
-		return err
+		// A script that does not load, cannot be read or is not there
+		// (a missing file, an unknown example) is bad input alike.
+		return usageError(err)
 	}
 	ln, err := prof.Listen(ctx, opts.Listen)
 	if err != nil {

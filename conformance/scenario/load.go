@@ -65,6 +65,9 @@ func Load(fsys fs.FS, root string) ([]*Scenario, error) {
 		return nil, errors.Join(errs...)
 	}
 	if len(out) == 0 {
+		if path.Clean(root) == "." {
+			return nil, fmt.Errorf("no %s files in the folder", FileExt)
+		}
 		return nil, fmt.Errorf("no %s files under %s", FileExt, path.Clean(root))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
