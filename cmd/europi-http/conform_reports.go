@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/europi-http/europi-http/conformance/report"
@@ -35,23 +36,22 @@ func openReports(o *ConformOptions) (*reportFiles, error) {
 // write writes the reports and closes their files.
 func (r *reportFiles) write(runs []report.TargetResults) error {
 	defer r.close()
-	if r.json != nil {
-		if err := report.WriteJSON(r.json, runs); err != nil {
-			return fmt.Errorf("writing %s: %w", r.jsonPath, err)
+	for _, w := range []struct {
+		f     **os.File
+		path  string
+		write func(io.Writer, []report.TargetResults) error
+	}{{&r.json, r.jsonPath, report.WriteJSON}, {&r.junit, r.junitPath, report.WriteJUnit}} {
+		if *w.f == nil {
+			continue
 		}
-		if err := r.json.Close(); err != nil {
-			return fmt.Errorf("writing %s: %w", r.jsonPath, err)
+		err := w.write(*w.f, runs)
+		if cerr := (*w.f).Close(); err == nil {
+			err = cerr
 		}
-		r.json = nil
-	}
-	if r.junit != nil {
-		if err := report.WriteJUnit(r.junit, runs); err != nil {
-			return fmt.Errorf("writing %s: %w", r.junitPath, err)
+		*w.f = nil
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", w.path, err)
 		}
-		if err := r.junit.Close(); err != nil {
-			return fmt.Errorf("writing %s: %w", r.junitPath, err)
-		}
-		r.junit = nil
 	}
 	return nil
 }
