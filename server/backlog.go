@@ -1,10 +1,23 @@
 package server
 
-import "net"
+import (
+	"context"
+	"net"
+)
 
 // Backlog is the length of the queue of connections waiting for accept
 // that upstream asks for: http_server.py calls listen(5).
 const Backlog = 5
+
+// ListenTCP listens on the TCP address addr as the server's listeners
+// do: like upstream's socket, accepted connections get no TCP keep-alive.
+// Go turns it on by default, at four setsockopt calls per accepted
+// connection, for a connection the server closes after one response. It
+// leaves the backlog to SetBacklog.
+func ListenTCP(ctx context.Context, addr string) (net.Listener, error) {
+	lc := net.ListenConfig{KeepAlive: -1}
+	return lc.Listen(ctx, "tcp", addr)
+}
 
 // SetBacklog gives a listening TCP socket a backlog of n, as if listen(n)
 // had made it: Go's net listens with the system's maximum and takes no

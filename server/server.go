@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log"
 	"net"
@@ -76,7 +77,7 @@ func New(ln net.Listener) *HttpServer {
 // upstream's Backlog and returns a server for it, with Port set from the
 // address.
 func Listen(addr string) (*HttpServer, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := ListenTCP(context.Background(), addr)
 	if err != nil {
 		return nil, err
 	}

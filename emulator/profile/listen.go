@@ -15,8 +15,7 @@ import (
 // kernel's queue behind the wrapped listener stands in for a Pico W's
 // retransmitted SYNs, so it keeps the system's length.
 func (p *Profile) Listen(ctx context.Context, addr string) (net.Listener, error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
+	ln, err := server.ListenTCP(ctx, addr)
 	if err != nil {
 		return nil, err
 	}

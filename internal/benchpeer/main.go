@@ -100,7 +100,13 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	lc := net.ListenConfig{}
+	if o.kind == "serial" {
+		// As the emulator listens: no TCP keep-alive on accepted
+		// connections, which upstream's sockets do not have either.
+		lc.KeepAlive = -1
+	}
+	ln, err := lc.Listen(ctx, "tcp", o.listen)
 	if err != nil {
 		return err
 	}
