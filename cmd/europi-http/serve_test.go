@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -341,4 +344,29 @@ func TestWarnIfExposed(t *testing.T) {
 			assert.Contains(t, buf.String(), tt.want)
 		})
 	}
+}
+
+// serve --watch logs a saved edit's reload, or its error, at once, with
+// no request to the device.
+func TestServeWatchLogsAReloadAtOnce(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "app.star")
+	const app = "server = HttpServer()\ndef get(request = None, connection = None):\n    server.send_html(connection, %q)\nserver.get_handler(get)\n"
+	require.NoError(t, os.WriteFile(script, []byte(fmt.Sprintf(app, "one")), 0o644))
+	opts := &ServeOptions{Listen: "127.0.0.1:0", Script: script, Watch: true, NoDashboard: true, Runtime: "cpython", Profile: "host"}
+	out := startServe(t, opts)
+	out.waitLine(t, "europi-http: serving "+script)
+	logs := opts.ErrOut.(*lineSink)
+
+	// waitFor waits for a log line containing want (a line prefixed with
+	// the date and time), failing after serveTimeout.
+	waitFor := func(want string) {
+		t.Helper()
+		for !strings.Contains(logs.waitLine(t, ""), want) {
+			// not this line
+		}
+	}
+	require.NoError(t, os.WriteFile(script, []byte(fmt.Sprintf(app, "two")), 0o644))
+	waitFor(script + ": reloaded")
+	require.NoError(t, os.WriteFile(script, []byte("server = HttpServer(\n"), 0o644))
+	waitFor(script + ": reload failed, the last good version keeps serving: " + script + ":2:1:")
 }
