@@ -41,6 +41,9 @@ type ConformOptions struct {
 	Profiles []string
 	// Without are --without values: rules of the profiles to turn off.
 	Without []string
+	// Race is --pico-race and --pico-race-seed: how often the pico-w
+	// profile's accept race is won.
+	Race picoRace
 	// Run selects scenarios by ID (a regular expression).
 	Run string
 	// List prints the selected scenarios instead of running them.
@@ -106,7 +109,9 @@ matrix.
 --profile runs the emulator under a device profile (see ` + "`europi-http profiles`" + `), as
 serve does, and labels it with the profile's name, so the scenarios' [expect when
 pico-w] sections apply; each result names the profile rules that acted on it. Label a
-device yourself: --target micropython,pico-w=http://192.168.4.1:80.
+device yourself: --target micropython,pico-w=http://192.168.4.1:80. Under pico-w a
+request is lost to the accept race unless --pico-race gives it a chance to win (the real
+firmware: about 2%; --pico-race 1 answers every one, --pico-race-seed fixes the draws).
 
 Each scenario attempt has a deadline for its steps and reads together (--scenario-timeout),
 besides the idle timeout that every byte restarts. A target that has answered nothing for
@@ -122,6 +127,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
   europi-http conform --profile pico-w
   europi-http conform --profile host,pico-w,pico-w-patched
   europi-http conform --profile pico-w --without accept-timeout-0
+  europi-http conform --profile pico-w --pico-race 1
   europi-http conform --firmware ~/src/EuroPi --python python3 --python micropython --emulator
   europi-http conform --firmware ~/src/EuroPi --update --run errors/
   europi-http conform --run '^get/' --clients
@@ -135,6 +141,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Race.changed(cmd)
 			if err := opts.validate(cmd.Flags().Changed("python")); err != nil {
 				return usageError(err)
 			}
@@ -151,6 +158,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 	f.BoolVar(&opts.Emulator, "emulator", false, "also run against the in-process emulator when other targets are given")
 	f.StringSliceVar(&opts.Profiles, "profile", nil, "device profiles to run the emulator under, `NAME`[,NAME]: host, pico-w, pico-w-patched; one emulator target each")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
+	addPicoRaceFlags(cmd, &opts.Race)
 	f.StringVar(&opts.Run, "run", "", "run only scenarios whose ID matches this `REGEXP`")
 	f.BoolVar(&opts.List, "list", false, "list the selected scenarios and exit")
 	f.StringVar(&opts.JSON, "json", "", "write a JSON report to `FILE`")
@@ -199,7 +207,7 @@ func (o *ConformOptions) validate(pythonSet bool) error {
 			return err
 		}
 	}
-	if _, err := conformProfiles(o.Profiles, o.Without); err != nil {
+	if _, err := conformProfiles(o.Profiles, o.Without, o.Race); err != nil {
 		return err
 	}
 	if (len(o.Profiles) > 0 || len(o.Without) > 0) && !o.runsEmulator() {

@@ -6,9 +6,9 @@ import (
 	"github.com/europi-http/europi-http/emulator/profile"
 )
 
-// conformProfiles resolves --profile and --without: one profile per name,
-// host when none is given.
-func conformProfiles(names, without []string) ([]*profile.Profile, error) {
+// conformProfiles resolves --profile, --without and --pico-race: one
+// profile per name, host when none is given.
+func conformProfiles(names, without []string, race picoRace) ([]*profile.Profile, error) {
 	if len(names) == 0 {
 		names = []string{profile.Host}
 	}
@@ -24,6 +24,9 @@ func conformProfiles(names, without []string) ([]*profile.Profile, error) {
 			}
 		}
 		out = append(out, p)
+	}
+	if err := race.apply(out...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -35,7 +35,7 @@ type launcher struct {
 func (o *ConformOptions) launchers() []launcher {
 	var out []launcher
 	if o.runsEmulator() {
-		profiles, _ := conformProfiles(o.Profiles, o.Without) // validated with the flags
+		profiles, _ := conformProfiles(o.Profiles, o.Without, o.Race) // validated with the flags
 		for _, p := range profiles {
 			l := launcher{name: emutarget.Name(p), start: func(ctx context.Context) (conformance.Target, func(), error) {
 				return o.startEmulatorTarget(ctx, p)

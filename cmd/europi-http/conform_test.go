@@ -83,6 +83,18 @@ func TestConformFlags(t *testing.T) {
 			def(func(o *ConformOptions) { o.GiveUpAfter, o.Deadline = 0, 10*time.Minute }), ""},
 		{"negative give-up-after", []string{"--give-up-after", "-2"}, ConformOptions{}, "--give-up-after -2: must be 0 (never) or more"},
 		{"negative deadline", []string{"--deadline", "-1s"}, ConformOptions{}, "--deadline -1s: must be positive"},
+		{"pico race", []string{"--profile", "host,pico-w", "--pico-race", "0.02", "--pico-race-seed", "7"},
+			def(func(o *ConformOptions) {
+				o.Profiles, o.Race = []string{"host", "pico-w"}, picoRace{Rate: 0.02, Seed: 7, Set: true}
+			}), ""},
+		{"pico race seed alone", []string{"--profile", "pico-w", "--pico-race-seed", "3"},
+			def(func(o *ConformOptions) { o.Profiles, o.Race = []string{"pico-w"}, picoRace{Seed: 3, Set: true} }), ""},
+		{"pico race above 1", []string{"--profile", "pico-w", "--pico-race", "1.5"}, ConformOptions{}, "--pico-race: race rate 1.5 is not between 0 and 1"},
+		{"pico race NaN", []string{"--profile", "pico-w", "--pico-race", "NaN"}, ConformOptions{}, "--pico-race: race rate NaN is not between 0 and 1"},
+		{"pico race not a number", []string{"--profile", "pico-w", "--pico-race", "often"}, ConformOptions{}, `invalid argument "often" for "--pico-race"`},
+		{"pico race on host", []string{"--pico-race", "1"}, ConformOptions{}, "--pico-race applies to the pico-w profile's accept-timeout-0 rule, which host lacks"},
+		{"pico race on the patched firmware", []string{"--profile", "pico-w-patched", "--pico-race", "1"}, ConformOptions{}, "which pico-w-patched lacks"},
+		{"pico race with the rule off", []string{"--profile", "pico-w", "--without", "accept-timeout-0", "--pico-race", "1"}, ConformOptions{}, "which pico-w without accept-timeout-0 lacks"},
 		{"https target", []string{"--target", "https://127.0.0.1:8443"}, ConformOptions{}, "only http://"},
 		{"target with path", []string{"--target", "http://127.0.0.1:8080/json"}, ConformOptions{}, "nothing after it"},
 		{"bad label", []string{"--target", "Pico W=http://127.0.0.1:8080"}, ConformOptions{}, "bad label"},

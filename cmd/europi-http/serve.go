@@ -40,6 +40,7 @@ type ServeOptions struct {
 	CallTimeout  time.Duration
 	Profile      string
 	Without      []string
+	Race         picoRace
 	Dashboard    string
 	NoDashboard  bool
 
@@ -69,6 +70,7 @@ The device port never serves dashboard traffic.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out, opts.ErrOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Race.changed(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -85,6 +87,7 @@ The device port never serves dashboard traffic.`,
 	f.BoolVar(&opts.StrictDevice, "strict-device", false, "exit with code 3 where the device script would have died, instead of logging it and serving on")
 	f.StringVar(&opts.Profile, "profile", profile.Host, "device profile `NAME` whose TCP behaviour to copy: host, pico-w or pico-w-patched (see europi-http profiles)")
 	f.StringSliceVar(&opts.Without, "without", nil, "turn named rules of --profile off, `RULE`[,RULE] (see europi-http profiles)")
+	addPicoRaceFlags(cmd, &opts.Race)
 	f.Var((*byteSize)(&opts.MemoryLimit), "memory-limit", "`SIZE` a script may grow the heap by during a load or handler call before it gets a MemoryError: bytes, or 64MiB, 64M, 1GiB (0: the emulator's default, 64 MiB)")
 	f.DurationVar(&opts.CallTimeout, "call-timeout", emulator.DefaultCallTimeout, "wall-clock `DURATION` a handler call or the script's load may run before it ends as the 500 page or a load error")
 	f.Uint64Var(&opts.StepLimit, "step-limit", 0, "Starlark execution `STEPS` allowed per handler call (0: the emulator's default)")
@@ -120,6 +123,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	prof, err := lookupProfile(opts.Profile, opts.Without)
 	if err != nil {
 		return usageError(err)
+	}
+	if err := opts.Race.apply(prof); err != nil {
+		return err
 	}
 	io := emulator.NewIO()
 	if err := io.SetInputs(sets); err != nil {

@@ -43,6 +43,8 @@ func TestServeFlags(t *testing.T) {
 		{"dashboard and no dashboard clash", []string{"--dashboard", "127.0.0.1:9001", "--no-dashboard"}, ServeOptions{}, "[dashboard no-dashboard] were all set"},
 		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "[example script] were all set"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
+		{"pico race", []string{"--profile", "pico-w", "--pico-race", "1", "--pico-race-seed", "9"},
+			ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "pico-w", Race: picoRace{Rate: 1, Seed: 9, Set: true}, Dashboard: "127.0.0.1:8081"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +98,39 @@ func TestVersion(t *testing.T) {
 	cmd.SetArgs(nil)
 	require.NoError(t, cmd.Execute())
 	assert.Regexp(t, `^europi-http \S+`, out.String())
+}
+
+func TestPicoRaceApply(t *testing.T) {
+	tests := []struct {
+		name     string
+		profile  string
+		without  []string
+		race     picoRace
+		wantRate float64
+		wantErr  string
+	}{
+		{name: "not given leaves the default", profile: "pico-w", race: picoRace{Rate: 1}},
+		{name: "sets rate and seed", profile: "pico-w", race: picoRace{Rate: 0.5, Seed: 4, Set: true}, wantRate: 0.5},
+		{name: "bad rate", profile: "pico-w", race: picoRace{Rate: -1, Set: true}, wantErr: "--pico-race: race rate -1 is not between 0 and 1"},
+		{name: "host has no race", profile: "host", race: picoRace{Rate: 1, Set: true}, wantErr: "which host lacks"},
+		{name: "rule off", profile: "pico-w", without: []string{"accept-timeout-0"}, race: picoRace{Rate: 1, Set: true}, wantErr: "which pico-w without accept-timeout-0 lacks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := lookupProfile(tt.profile, tt.without)
+			require.NoError(t, err)
+			err = tt.race.apply(p)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Equal(t, 2, exitCode(err), "bad input exits 2")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantRate, p.Params.RaceWin)
+			assert.Equal(t, tt.race.Seed, p.Params.RaceSeed)
+		})
+	}
 }
 
 func TestLookupProfile(t *testing.T) {

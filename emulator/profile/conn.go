@@ -40,6 +40,8 @@ type conn struct {
 	handoverBy string    // what handed it over
 	readDL     time.Time
 	sent       int  // bytes in the send buffer; no ACK is modelled
+	heap       int  // lwIP heap the unacknowledged send data takes
+	raceWon    bool // lwIP hands the request over between accept and recv
 	lost       bool // a lost-request event was reported
 	closed     bool
 	draining   bool // closed cleanly; the pump discards what still comes
@@ -57,6 +59,11 @@ func (c *conn) acceptLocked(now time.Time) {
 	c.acceptedAt = now
 	c.parked = (c.queued > 0 || c.end != nil) && c.l.rules.park
 	c.handedOver = !c.parked
+	if rs := c.l.rules; rs.timeout0 && !rs.fixedRecv && c.l.race.won() {
+		// The race upstream's timeout 0 usually loses, won: lwIP hands
+		// the request over before recv runs.
+		c.raceWon, c.parked, c.handedOver = true, false, true
+	}
 }
 
 // handedOverLocked reports whether parked input has reached the socket by

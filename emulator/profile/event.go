@@ -24,6 +24,9 @@ const (
 	// KindFixed means a patched rule did what the device could not; the
 	// unpatched firmware would have lost or cut something here.
 	KindFixed Kind = "fixed"
+	// KindRaceWon means a request that the rule usually loses reached the
+	// socket in time and was answered.
+	KindRaceWon Kind = "race-won"
 )
 
 // phrase is what an Event line says the profile would have done.
@@ -41,6 +44,8 @@ func (k Kind) phrase() string {
 		return "waited"
 	case KindFixed:
 		return "needed its fix for this request"
+	case KindRaceWon:
+		return "answered this request only by winning the accept race"
 	}
 	return string(k)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,7 +29,8 @@ const testDeadline = 5 * time.Second
 // bigBody is what GET /big answers with.
 var bigBody = strings.Repeat("x", 20000)
 
-// handler answers GET /big with a 20000-byte body, GET /twice with that
+// handler answers GET /big with a 20000-byte body, GET /n/N with an
+// N-byte one, GET /twice with that
 // body and then one more send, and anything else with how many bytes of
 // request it saw.
 func handler(s *server.HttpServer) server.Handler {
@@ -36,6 +38,9 @@ func handler(s *server.HttpServer) server.Handler {
 		switch {
 		case strings.HasPrefix(request, "GET /big "):
 			return s.SendResponse(conn, bigBody, 0, server.MimeText, nil)
+		case strings.HasPrefix(request, "GET /n/"):
+			n, _ := strconv.Atoi(strings.Fields(request)[1][len("/n/"):])
+			return s.SendResponse(conn, bigBody[:min(n, len(bigBody))], 0, server.MimeText, nil)
 		case strings.HasPrefix(request, "GET /twice "):
 			_ = s.SendResponse(conn, bigBody, 0, server.MimeText, nil)
 			_, err := conn.Send([]byte("more"))

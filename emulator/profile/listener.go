@@ -59,6 +59,7 @@ type listener struct {
 	rules  ruleSet
 	events func(Event)
 	epoch  time.Time // lwIP's timer ticks at epoch + k*Tick
+	race   *race     // draws who wins the accept race; guarded by mu
 
 	mu       sync.Mutex
 	changed  broadcast.Signal // notified on every state change
@@ -93,6 +94,7 @@ func (p *Profile) Wrap(ln net.Listener, events func(Event)) net.Listener {
 		rules:    p.ruleSet(),
 		events:   events,
 		epoch:    time.Now(),
+		race:     newRace(p.Params),
 		draining: make(map[*conn]struct{}),
 		loopDone: make(chan struct{}),
 	}

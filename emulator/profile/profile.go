@@ -20,7 +20,8 @@ const (
 // The rules' names, as Profile.Without and the CLI's --without take them.
 const (
 	// RuleAcceptTimeout0 names the rule that the accepted socket has
-	// timeout 0, so recv raises EAGAIN when nothing was handed over yet.
+	// timeout 0, so recv raises EAGAIN when nothing was handed over yet
+	// (unless the accept race is won: Params.RaceWin).
 	RuleAcceptTimeout0 = "accept-timeout-0"
 	// RuleParkUntilTick names the rule that data arriving before accept is
 	// handed over at lwIP's next timer tick or with the next segment.
@@ -28,8 +29,8 @@ const (
 	// RuleOneSegmentRead names the rule that recv returns at most one TCP
 	// segment (MSS 800).
 	RuleOneSegmentRead = "one-segment-read"
-	// RuleSendBuffer names the rule that send takes at most the free send
-	// buffer (6400 bytes).
+	// RuleSendBuffer names the rule that a send that does not fit in lwIP's
+	// memory raises ENOMEM and sends nothing.
 	RuleSendBuffer = "send-buffer"
 	// RuleConnectionLimit names the rule that at most 5 TCP connections
 	// exist at once.
@@ -48,8 +49,33 @@ type Params struct {
 	Tick time.Duration
 	// MSS is the largest segment the device accepts (TCP_MSS). Default 800.
 	MSS int
-	// SendBuffer is the send buffer (TCP_SND_BUF). Default 6400.
+	// SendBuffer is the send buffer (TCP_SND_BUF): one send queues at most
+	// its free part. Default 6400.
 	SendBuffer int
+	// SendHeap is how much of lwIP's heap (MEM_SIZE 8000) one connection's
+	// unacknowledged send data may take, each segment with SegmentCost
+	// bytes of overhead. Default 6600: on the real firmware a send of 5600
+	// bytes (6146 with overhead) fitted on a fresh connection and one of
+	// 6400 (7024) did not, so the limit lies between.
+	SendHeap int
+	// SegmentCost is the heap a queued segment takes besides its data: the
+	// heap's own header, struct pbuf, and room for the TCP, IP and link
+	// headers. Default 78.
+	SegmentCost int
+	// SendRetry is how long a send that does not fit keeps retrying before
+	// it raises ENOMEM: lwip_tcp_send tries tcp_write 200 times, 50 ms
+	// apart. A client's reset ends it sooner. Default 10 s.
+	SendRetry time.Duration
+	// RaceWin is the chance, from 0 to 1, that lwIP hands a connection's
+	// parked request over between upstream's accept() and its recv(), so
+	// accept-timeout-0 does not lose it. On the real firmware about 2% of
+	// connections won. Default 0: every request that was parked is lost,
+	// so runs are reproducible; the CLI's --pico-race sets it.
+	RaceWin float64
+	// RaceSeed seeds the draws of RaceWin, so a run with a rate between 0
+	// and 1 is reproducible: the n-th connection accepted wins or loses
+	// the same way every time.
+	RaceSeed uint64
 	// RecvWindow is the receive window (TCP_WND): at most this many bytes
 	// are queued unread per connection. Default 6400.
 	RecvWindow int
@@ -73,6 +99,15 @@ const (
 	DefaultMSS = 800
 	// DefaultSendBuffer is TCP_SND_BUF, 8 * TCP_MSS.
 	DefaultSendBuffer = 8 * DefaultMSS
+	// DefaultSendHeap lies between what fitted (5600 bytes of data) and
+	// what did not (6400) on the real firmware, with DefaultSegmentCost.
+	DefaultSendHeap = 6600
+	// DefaultSegmentCost is lwIP's per-segment overhead on the heap with
+	// MEM_ALIGNMENT 4: an 8-byte heap header, a 16-byte struct pbuf, and
+	// 54 bytes reserved for the TCP (20), IP (20) and link (14) headers.
+	DefaultSegmentCost = 8 + 16 + 54
+	// DefaultSendRetry is lwip_tcp_send's retry loop: 200 tries 50 ms apart.
+	DefaultSendRetry = 200 * 50 * time.Millisecond
 	// DefaultRecvWindow is TCP_WND, 8 * TCP_MSS.
 	DefaultRecvWindow = 8 * DefaultMSS
 	// DefaultMaxConns is lwIP's default MEMP_NUM_TCP_PCB.
@@ -98,6 +133,19 @@ func (p Params) withDefaults() Params {
 	if p.SendBuffer <= 0 {
 		p.SendBuffer = DefaultSendBuffer
 	}
+	if p.SendHeap <= 0 {
+		p.SendHeap = DefaultSendHeap
+	}
+	if p.SegmentCost <= 0 {
+		p.SegmentCost = DefaultSegmentCost
+	}
+	if p.SendRetry <= 0 {
+		p.SendRetry = DefaultSendRetry
+	}
+	if !(p.RaceWin > 0) { // NaN too
+		p.RaceWin = 0
+	}
+	p.RaceWin = min(p.RaceWin, 1)
 	if p.RecvWindow <= 0 {
 		p.RecvWindow = DefaultRecvWindow
 	}
@@ -140,10 +188,10 @@ type Profile struct {
 }
 
 var deviceRules = []Rule{
-	{Name: RuleAcceptTimeout0, Summary: "The accepted socket inherits timeout 0, so recv raises EAGAIN if lwIP has not handed the request over yet and upstream closes without a response."},
+	{Name: RuleAcceptTimeout0, Summary: "The accepted socket inherits timeout 0, so recv raises EAGAIN if lwIP has not handed the request over yet and upstream closes without a response; about 2% of connections win the race (--pico-race)."},
 	{Name: RuleParkUntilTick, Summary: "Data that arrives before accept is parked by lwIP and handed over only at its next 250 ms timer tick or with the next segment."},
 	{Name: RuleOneSegmentRead, Summary: "A recv(1024) returns at most one TCP segment, and the device's MSS is 800 bytes."},
-	{Name: RuleSendBuffer, Summary: "A send takes at most the free send buffer (6400 bytes) and upstream ignores the count, so a longer response is cut short."},
+	{Name: RuleSendBuffer, Summary: "A send that does not fit in lwIP's 8000-byte heap (5600 bytes fit on a fresh connection, 6400 do not) retries for 10 s, raises ENOMEM and sends nothing; upstream returns and closes, so the client gets the header block alone."},
 	{Name: RuleConnectionLimit, Summary: "At most 5 TCP connections exist at once; a further client's SYN is dropped and it waits."},
 	{Name: RuleRSTOnUnreadClose, Summary: "A close with unread input sends a reset instead of a clean close (as Linux does)."},
 }
@@ -151,7 +199,7 @@ var deviceRules = []Rule{
 var patchedRules = map[string]Rule{
 	RuleAcceptTimeout0: {Name: RuleAcceptTimeout0, patched: true, Summary: "Fixed: the accepted socket gets a 1 s timeout, so recv waits for lwIP to hand the request over."},
 	RuleOneSegmentRead: {Name: RuleOneSegmentRead, patched: true, Summary: "Fixed: recv is repeated until the blank line and Content-Length bytes of body have arrived."},
-	RuleSendBuffer:     {Name: RuleSendBuffer, patched: true, Summary: "Fixed: send is repeated until the whole response is written."},
+	RuleSendBuffer:     {Name: RuleSendBuffer, patched: true, Summary: "Fixed: the response is sent in pieces that fit, each repeated until written, until all of it is."},
 }
 
 // catalog builds every profile afresh.
@@ -165,7 +213,7 @@ func catalog() []*Profile {
 	}
 	return []*Profile{
 		{Name: Host, Summary: "Upstream as CPython or the unix port runs it: a blocking accepted socket on the host's TCP; no rules (the default)."},
-		{Name: PicoW, Summary: "A Pico W running MicroPython v1.25.0's lwIP sockets, read from extmod/modlwip.c; the delivery timing is unconfirmed on hardware.",
+		{Name: PicoW, Summary: "A Pico W running MicroPython v1.25.0's lwIP sockets, read from extmod/modlwip.c and checked on the real firmware over PPP (not yet over Wi-Fi).",
 			Rules: slices.Clone(deviceRules)},
 		{Name: PicoWPatched, Summary: "The pico-w profile running an http_server.py fixed to time out the accepted socket, read until the request is complete and send until all is written.",
 			Rules: patched},

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,7 +128,8 @@ func TestAll(t *testing.T) {
 }
 
 func TestParamsDefaults(t *testing.T) {
-	got := Params{MSS: 536, Tick: -1}.withDefaults()
-	assert.Equal(t, Params{Tick: DefaultTick, MSS: 536, SendBuffer: 6400, RecvWindow: 6400, MaxConns: 5,
+	got := Params{MSS: 536, Tick: -1, RaceWin: 2}.withDefaults()
+	assert.Equal(t, Params{Tick: DefaultTick, MSS: 536, SendBuffer: 6400, SendHeap: 6600, SegmentCost: 78,
+		SendRetry: 10 * time.Second, RaceWin: 1, RecvWindow: 6400, MaxConns: 5,
 		RecvTimeout: DefaultRecvTimeout, DrainTimeout: DefaultDrainTimeout}, got)
 }
