@@ -20,6 +20,10 @@ type Resolved struct {
 	Applied []*scenario.Section
 	// Differences are the Difference texts of the applied overrides.
 	Differences []string
+	// Outcome is the outcome this resolution describes, when the
+	// overrides for the labels declare several (see ResolveOutcomes);
+	// "" otherwise.
+	Outcome string
 }
 
 // Expectation is what one connection must see.
@@ -108,8 +112,16 @@ func (g *groupSet) clauses() []Effective {
 // raw, body (every body matcher together), end, at per mark, and escapes.
 // raw and the status, header and body groups state the response two ways,
 // so a section stating one of them replaces the other way as well.
+// When the overrides declare outcomes, Resolve describes the first; see
+// ResolveOutcomes.
 func Resolve(s *scenario.Scenario, labels []string) *Resolved {
-	r := &Resolved{Scenario: s}
+	return resolve(s, labels, firstOf(Outcomes(s, labels)))
+}
+
+// resolve is Resolve for one outcome: override sections of other
+// outcomes are left out.
+func resolve(s *scenario.Scenario, labels []string, outcome string) *Resolved {
+	r := &Resolved{Scenario: s, Outcome: outcome}
 	sets := map[string]*groupSet{}
 	key := func(sec *scenario.Section) string { return string(sec.Kind) + " " + sec.Conn }
 	get := func(sec *scenario.Section) *groupSet {
@@ -127,7 +139,7 @@ func Resolve(s *scenario.Scenario, labels []string) *Resolved {
 	applied := map[*scenario.Section]bool{}
 	for _, label := range labels {
 		for _, sec := range s.Sections {
-			if applied[sec] || !slices.Contains(sec.When, label) {
+			if applied[sec] || !slices.Contains(sec.When, label) || (sec.Outcome != "" && sec.Outcome != outcome) {
 				continue
 			}
 			applied[sec] = true

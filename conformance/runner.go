@@ -57,6 +57,10 @@ type Result struct {
 	// run): the target was not answering (see NotAnswering); "" when it
 	// ran.
 	Abandoned string
+	// Outcome names which of the outcomes the scenario declares for the
+	// target's labels the last attempt showed; "" when it declares none or
+	// the target showed none of them (a note then says so).
+	Outcome string
 	// ProfileEvents are what the target's device profile changed on the
 	// last attempt's connections (and on its listener meanwhile), oldest
 	// first; see ProfileRules.
@@ -133,7 +137,8 @@ func expectedEscapes(res *Resolved) int {
 // allows.
 func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario) Result {
 	start := time.Now()
-	resolved := Resolve(s, t.Labels)
+	alts := ResolveOutcomes(s, t.Labels)
+	resolved := alts[0]
 	res := Result{ID: s.ID, Target: t.Name, Scenario: s, Resolved: resolved, Differences: resolved.Differences}
 	timeout := s.Timeout
 	if timeout == 0 {
@@ -142,7 +147,7 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 	if timeout == 0 {
 		timeout = scenario.DefaultTimeout
 	}
-	lim := scenarioLimits(resolved, timeout, r.ScenarioTimeout, r.Keep)
+	lim := widenLimits(scenarioLimits(resolved, timeout, r.ScenarioTimeout, r.Keep), alts)
 	stops := expectedEscapes(resolved)
 	if stops > 0 && t.Escapes == nil {
 		if !t.KeepsServing {
@@ -175,8 +180,11 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 				failures = append(failures, *f)
 			}
 		}
-		failures = append(failures, Check(resolved, capture)...)
+		var checked []Failure
+		resolved, checked = checkOutcomes(alts, capture)
+		failures = append(failures, checked...)
 		res.Capture, res.Failures = capture, failures
+		res.Resolved, res.Differences, res.Outcome = resolved, resolved.Differences, resolved.Outcome
 		res.ProfileEvents = profileEventsOf(t, eventsBefore, eventsAfterSteps, capture)
 
 		reason := r.Retry.Reason(attempt, resolved, capture, failures)
@@ -196,6 +204,10 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 		}
 	}
 
+	if len(alts) > 1 && len(res.Failures) > 0 && res.Outcome != "" {
+		res.Notes = append(res.Notes, missedOutcomes(alts, res.Resolved))
+		res.Outcome = ""
+	}
 	switch {
 	case len(res.Failures) > 0:
 		res.Status = StatusFail

@@ -66,7 +66,7 @@ func UpdateOverride(res Result, label string) (changes []Change, left []Failure)
 			left = append(left, g.fails...)
 			continue
 		}
-		sec := overrideSection(s, g.conn, label)
+		sec := overrideSection(s, g.conn, label, outcomeOf(res.Resolved))
 		removeGroup(sec, g.key)
 		sec.Clauses = append(sec.Clauses, fresh...)
 		old := scenario.FormatClauses(stripComments(effectiveGroupRefs(res.Resolved, g.conn, g.key))...)
@@ -155,20 +155,20 @@ func stripComments(efs []Effective) []scenario.Clause {
 }
 
 // overrideSection returns the section that overrides conn's expectation
-// (or the device section, conn "") for exactly label, adding it when
-// missing: an expect override after the last expect section, a device
-// override at the end.
-func overrideSection(s *scenario.Scenario, conn, label string) *scenario.Section {
+// (or the device section, conn "") for exactly label and outcome, adding
+// it when missing: an expect override after the last expect section, a
+// device override at the end.
+func overrideSection(s *scenario.Scenario, conn, label, outcome string) *scenario.Section {
 	kind := scenario.SectionExpect
 	if conn == "" {
 		kind = scenario.SectionDevice
 	}
 	for _, sec := range s.Sections {
-		if sec.Kind == kind && sec.Conn == conn && slices.Equal(sec.When, []string{label}) {
+		if sec.Kind == kind && sec.Conn == conn && slices.Equal(sec.When, []string{label}) && sec.Outcome == outcome {
 			return sec
 		}
 	}
-	sec := &scenario.Section{Kind: kind, Conn: conn, When: []string{label}}
+	sec := &scenario.Section{Kind: kind, Conn: conn, When: []string{label}, Outcome: outcome}
 	at := len(s.Sections)
 	if kind == scenario.SectionExpect {
 		at = 0
@@ -209,4 +209,12 @@ func NeedsDifference(s *scenario.Scenario, label string) bool {
 		found = true
 	}
 	return found
+}
+
+// outcomeOf returns the outcome a resolution describes ("" for none).
+func outcomeOf(r *Resolved) string {
+	if r == nil {
+		return ""
+	}
+	return r.Outcome
 }

@@ -30,6 +30,7 @@ type (
 		Retries      int                `json:"retries"`
 		RetryReasons []string           `json:"retry_reasons,omitempty"`
 		Differences  []string           `json:"expected_differences,omitempty"`
+		Outcome      string             `json:"outcome,omitempty"`
 		Notes        []string           `json:"notes,omitempty"`
 		// ProfileRules and ProfileEvents say what a device profile's
 		// rules did to the scenario's connections.
@@ -61,7 +62,7 @@ func WriteJSON(w io.Writer, runs []TargetResults) error {
 		}
 		for _, r := range run.Results {
 			jr := jsonResult{ID: r.ID, Status: r.Status, Retries: r.Retries, RetryReasons: r.RetryReasons,
-				Differences: r.Differences, Notes: r.Notes, ProfileRules: r.ProfileRules(),
+				Differences: r.Differences, Outcome: r.Outcome, Notes: r.Notes, ProfileRules: r.ProfileRules(),
 				DurationMS: float64(r.Duration.Microseconds()) / 1000}
 			for _, e := range r.ProfileEvents {
 				jr.ProfileEvents = append(jr.ProfileEvents, e.Text)

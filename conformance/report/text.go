@@ -48,6 +48,9 @@ func (t *TextReport) Result(r conformance.Result) {
 	if rules := r.ProfileRules(); len(rules) > 0 && (r.Status != conformance.StatusPass || t.Verbose) {
 		line += "  " + RulesTag(rules)
 	}
+	if r.Outcome != "" {
+		line += "  [outcome " + r.Outcome + "]"
+	}
 	if r.Retries > 0 {
 		line += fmt.Sprintf("  (%d retries: %s)", r.Retries, strings.Join(r.RetryReasons, "; "))
 	}

@@ -155,6 +155,26 @@ func (p *parser) sectionLine(toks []token) error {
 			return fmt.Errorf("comments go before the section header, a rule or a clause")
 		}
 		return a.done()
+	case "outcome":
+		if !sec.IsOverride() {
+			return fmt.Errorf("outcome belongs in an override section ([%s ... when LABEL]): the base is what every target shows", sec.Kind)
+		}
+		if sec.Outcome != "" {
+			return fmt.Errorf("a second outcome")
+		}
+		if len(sec.Rules)+len(sec.Clauses) > 0 || sec.Difference != "" {
+			return fmt.Errorf("outcome goes first in its section, before difference, rules and clauses")
+		}
+		if sec.Outcome, err = a.word("a name"); err != nil {
+			return err
+		}
+		if err := checkName("outcome", sec.Outcome); err != nil {
+			return err
+		}
+		if len(p.comments) > 0 {
+			return fmt.Errorf("comments go before the section header, a rule or a clause")
+		}
+		return a.done()
 	case "rule":
 		r, err := p.rule(a)
 		if err != nil {
@@ -181,7 +201,7 @@ func parseClause(kind SectionKind, c *Clause, a *args) error {
 	device := c.Kind == ClauseEscapes || c.Kind == ClauseEscapeLike
 	switch {
 	case kind == SectionDevice && !device:
-		return fmt.Errorf("unknown [device] keyword %q; want escapes, escape-like, difference or rule", c.Kind)
+		return fmt.Errorf("unknown [device] keyword %q; want escapes, escape-like, outcome, difference or rule", c.Kind)
 	case kind == SectionExpect && device:
 		return fmt.Errorf("%s belongs in a [device] section", c.Kind)
 	}

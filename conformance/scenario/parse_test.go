@@ -191,6 +191,15 @@ func TestParseErrors(t *testing.T) {
 		{"two values", "[scenario]\n[inputs]\ndin 1 0\n", 3, `din: unexpected "0"`},
 		{"comment after the inputs", "[scenario]\n[inputs]\nk1 1\n# x\n[steps]\n", 5, "comments before [steps] belong inside [scenario]"},
 		{"extra argument", head + "[expect]\nlength 1 2\n", 8, `unexpected "2"`},
+		{"outcome in a base section", head + "[expect]\noutcome lost\n", 8, "outcome belongs in an override section"},
+		{"second outcome", head + "[expect]\n[expect when pico-w]\noutcome a\noutcome b\n", 10, "a second outcome"},
+		{"outcome after the difference", head + "[expect]\n[expect when pico-w]\ndifference \"x\"\noutcome a\n", 10, "outcome goes first"},
+		{"bad outcome name", head + "[expect]\n[expect when pico-w]\noutcome Lost\n", 9, `bad outcome name "Lost"`},
+		{"outcome without a name", head + "[expect]\n[expect when pico-w]\noutcome\n", 9, "outcome: want a name"},
+		{"outcome name quoted", head + "[expect]\n[expect when pico-w]\noutcome \"a\"\n", 9, "outcome: want a name"},
+		{"outcome with two names", head + "[expect]\n[expect when pico-w]\noutcome a b\n", 9, `outcome: unexpected "b"`},
+		{"a lone outcome", head + "[expect]\nend fin\n[expect when pico-w]\noutcome lost\nraw \"\"\n", 9,
+			"outcome lost is the only outcome the scenario declares: declare at least two"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,4 +231,46 @@ func TestLexLine(t *testing.T) {
 	}
 	_, err := lexLine(`body "a"b`)
 	assert.ErrorContains(t, err, "want a space after a string")
+}
+
+// outcomes declares two outcomes for pico-w, and an override that holds
+// for both.
+var outcomes = lines(
+	"[scenario]",
+	`description "d"`,
+	`rule routes "r"`,
+	"",
+	"[steps]",
+	`send "GET /text HTTP/1.0\r\n\r\n"`,
+	"",
+	"[expect]",
+	`status "HTTP/1.0 200 OK\r\n"`,
+	"end fin",
+	"",
+	"[expect when pico-w]",
+	"end fin rst",
+	"",
+	"# the usual",
+	"[expect when pico-w]",
+	"outcome lost",
+	`difference "lost"`,
+	`rule behaviour "b"`,
+	`raw ""`,
+	"",
+	"[expect when micropython pico-w]",
+	"outcome answered",
+	`difference "answered"`,
+	`status "HTTP/1.0 200 OK\r\n"`,
+)
+
+func TestParseOutcomes(t *testing.T) {
+	s := mustParse(t, "area/outcomes", outcomes)
+	require.Len(t, s.Sections, 4)
+	assert.Empty(t, s.Sections[1].Outcome, "an override without an outcome holds for all")
+	assert.Equal(t, "lost", s.Sections[2].Outcome)
+	assert.Equal(t, []string{"the usual"}, s.Sections[2].Comment)
+	assert.Equal(t, "lost", s.Sections[2].Difference)
+	assert.Equal(t, "answered", s.Sections[3].Outcome)
+	assert.Equal(t, "expect when micropython pico-w", s.Sections[3].Header(), "the outcome is not part of the header")
+	assert.Equal(t, outcomes, string(Format(s)), "Format writes the outcome line first, as parsed")
 }

@@ -151,6 +151,13 @@ type Section struct {
 	// When lists the target labels the section applies to; empty for a base
 	// section.
 	When []string
+	// Outcome names one of several outcomes these targets may show, for
+	// a device whose behaviour depends on timing (a Pico W loses most
+	// requests to the accept race and answers the odd one): the override
+	// sections with the same Outcome describe it together, and a target
+	// passes when it shows any one of them. "" for an override that
+	// applies whatever the outcome.
+	Outcome string
 	// Difference says why these targets differ from the base; an override
 	// with a Difference turns a pass into an expected difference.
 	Difference string

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 )
 
 // validate checks what a line-by-line parse cannot: that every connection a
@@ -83,6 +84,27 @@ func validate(s *Scenario) error {
 		if !base[conn] {
 			return fail(0, "connection %s has no base [%s] section", conn, (&Section{Kind: SectionExpect, Conn: conn}).Header())
 		}
+	}
+	return validateOutcomes(s)
+}
+
+// validateOutcomes rejects an outcome that stands alone: a scenario that
+// names an outcome names at least two, or the outcome line says nothing.
+func validateOutcomes(s *Scenario) error {
+	var names []string
+	line := 0
+	for _, sec := range s.Sections {
+		if sec.Outcome == "" || slices.Contains(names, sec.Outcome) {
+			continue
+		}
+		if line == 0 {
+			line = sec.Line
+		}
+		names = append(names, sec.Outcome)
+	}
+	if len(names) == 1 {
+		return &ParseError{ID: s.ID, Line: line, Msg: fmt.Sprintf(
+			"outcome %s is the only outcome the scenario declares: declare at least two, or drop the outcome line", names[0])}
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ func Format(s *Scenario) []byte {
 		sb.WriteString("\n")
 		writeComments(&sb, sec.Comment)
 		sb.WriteString("[" + sec.Header() + "]\n")
+		if sec.Outcome != "" {
+			sb.WriteString("outcome " + sec.Outcome + "\n")
+		}
 		if sec.Difference != "" {
 			sb.WriteString("difference " + strconv.Quote(sec.Difference) + "\n")
 		}
