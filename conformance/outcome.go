@@ -57,16 +57,17 @@ func checkOutcomes(alts []*Resolved, c *Capture) (*Resolved, []Failure) {
 	return best, bestFailures
 }
 
-// distance says how far a capture is from an outcome: one per failure, two
-// for one that misses the response whole (bytes where none were expected,
-// or none where some were), since an outcome that only differs in a part
-// is nearer than one that expected another kind of answer.
+// distance says how far a capture is from an outcome: one per failure,
+// and more than any number of those for one that misses the response
+// whole (bytes where none were expected, or none where some were), since
+// an outcome that differs in parts is nearer than one that expected
+// another kind of answer.
 func distance(failures []Failure) int {
 	d := 0
 	for _, f := range failures {
 		d++
 		if f.What == "raw" || f.What == "response" {
-			d++
+			d += 1000
 		}
 	}
 	return d

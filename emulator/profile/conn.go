@@ -59,9 +59,10 @@ func (c *conn) acceptLocked(now time.Time) {
 	c.acceptedAt = now
 	c.parked = (c.queued > 0 || c.end != nil) && c.l.rules.park
 	c.handedOver = !c.parked
-	if rs := c.l.rules; rs.timeout0 && !rs.fixedRecv && c.l.race.won() {
+	if rs := c.l.rules; rs.timeout0 && !rs.fixedRecv && (c.queued > 0 || c.end == nil) && c.l.race.won() {
 		// The race upstream's timeout 0 usually loses, won: lwIP hands
-		// the request over before recv runs.
+		// the request over before recv runs. The race is for data: a
+		// connection whose client only closed stays lost.
 		c.raceWon, c.parked, c.handedOver = true, false, true
 	}
 }

@@ -76,6 +76,12 @@ type Params struct {
 	// and 1 is reproducible: the n-th connection accepted wins or loses
 	// the same way every time.
 	RaceSeed uint64
+	// RaceWindow is how long a won race lets recv wait for the request's
+	// first segment when none had arrived at accept: on loopback the
+	// client's bytes may still be on their way, on a device they came
+	// just in time. A client that sends nothing within it is lost as
+	// before. Default 50 ms.
+	RaceWindow time.Duration
 	// RecvWindow is the receive window (TCP_WND): at most this many bytes
 	// are queued unread per connection. Default 6400.
 	RecvWindow int
@@ -106,6 +112,9 @@ const (
 	// MEM_ALIGNMENT 4: an 8-byte heap header, a 16-byte struct pbuf, and
 	// 54 bytes reserved for the TCP (20), IP (20) and link (14) headers.
 	DefaultSegmentCost = 8 + 16 + 54
+	// DefaultRaceWindow is long enough for a loopback client's first
+	// segment, short enough not to stall the loop for a silent one.
+	DefaultRaceWindow = 50 * time.Millisecond
 	// DefaultSendRetry is lwip_tcp_send's retry loop: 200 tries 50 ms apart.
 	DefaultSendRetry = 200 * 50 * time.Millisecond
 	// DefaultRecvWindow is TCP_WND, 8 * TCP_MSS.
@@ -141,6 +150,9 @@ func (p Params) withDefaults() Params {
 	}
 	if p.SendRetry <= 0 {
 		p.SendRetry = DefaultSendRetry
+	}
+	if p.RaceWindow <= 0 {
+		p.RaceWindow = DefaultRaceWindow
 	}
 	if !(p.RaceWin > 0) { // NaN too
 		p.RaceWin = 0

@@ -130,6 +130,6 @@ func TestAll(t *testing.T) {
 func TestParamsDefaults(t *testing.T) {
 	got := Params{MSS: 536, Tick: -1, RaceWin: 2}.withDefaults()
 	assert.Equal(t, Params{Tick: DefaultTick, MSS: 536, SendBuffer: 6400, SendHeap: 6600, SegmentCost: 78,
-		SendRetry: 10 * time.Second, RaceWin: 1, RecvWindow: 6400, MaxConns: 5,
+		SendRetry: 10 * time.Second, RaceWin: 1, RaceWindow: DefaultRaceWindow, RecvWindow: 6400, MaxConns: 5,
 		RecvTimeout: DefaultRecvTimeout, DrainTimeout: DefaultDrainTimeout}, got)
 }

@@ -38,6 +38,12 @@ func (c *conn) readLocked(p []byte) (int, error) {
 			c.dropInputLocked()
 			return 0, c.end
 		}
+		if c.raceWon && c.queued == 0 && c.end != nil {
+			// The client closed without sending: the race is for data,
+			// and recv had run long before.
+			c.raceWon = false
+			return 0, c.eagainLocked()
+		}
 		if c.readyLocked(now, len(p)) {
 			if c.raceWon && c.handedOver {
 				c.raceWon = false // report the win once
@@ -55,7 +61,9 @@ func (c *conn) readLocked(p []byte) (int, error) {
 		if len(p) == 0 {
 			return 0, nil
 		}
-		raceWait := c.raceWon && c.queued == 0 && c.end == nil && now.Before(c.acceptedAt.Add(l.p.Tick))
+		// A won race waits for the request's first segment (on loopback
+		// it may still be on its way to the pump), never for a close.
+		raceWait := c.raceWon && c.queued == 0 && c.end == nil && now.Before(c.acceptedAt.Add(l.p.RaceWindow))
 		if !rs.blockingRecv() && !raceWait {
 			return 0, c.eagainLocked()
 		}
@@ -69,7 +77,7 @@ func (c *conn) readLocked(p []byte) (int, error) {
 		if raceWait {
 			// A won race means the request reached the socket before
 			// recv; on loopback it may still be on its way to the pump.
-			wake = earliest(wake, c.acceptedAt.Add(l.p.Tick))
+			wake = earliest(wake, c.acceptedAt.Add(l.p.RaceWindow))
 		}
 		if !c.handedOver && !c.acceptedAt.IsZero() {
 			wake = earliest(wake, l.nextTick(c.acceptedAt))

@@ -90,12 +90,29 @@ func (c *conn) noMemoryLocked(n, cost int) error {
 	l.mu.Lock()
 	until := time.Now().Add(l.p.SendRetry)
 	for !c.closed && (c.end == nil || errors.Is(c.end, io.EOF)) && time.Now().Before(until) {
-		l.waitLocked(until)
+		if c.end != nil && c.resetAfterEOFLocked() {
+			break
+		}
+		l.waitLocked(earliest(until, time.Now().Add(sendRetryInterval)))
 	}
 	l.mu.Unlock()
 	// Quirk: a send that does not fit in lwIP's heap raises ENOMEM after
 	// lwip_tcp_send's retries, having sent nothing.
 	return &RuleError{Rule: RuleSendBuffer, Op: "send", Err: syscall.ENOMEM}
+}
+
+// sendRetryInterval is how often lwip_tcp_send retries tcp_write.
+const sendRetryInterval = 50 * time.Millisecond
+
+// resetAfterEOFLocked reports whether a client that had closed its side
+// has since reset the connection (its kernel does when data reaches a
+// closed socket). Reads only say EOF after a FIN, so it asks the socket.
+func (c *conn) resetAfterEOFLocked() bool {
+	if err := pendingError(c.nc); err != nil {
+		c.end = err
+		return true
+	}
+	return false
 }
 
 // fixedSendLocked accounts for the patched firmware's send loop, which
