@@ -44,7 +44,7 @@ func TestServeFlags(t *testing.T) {
 		{"script and example clash", []string{"--script", "a.star", "--example", "status"}, ServeOptions{}, "[example script] were all set"},
 		{"no positional args", []string{"extra"}, ServeOptions{}, "unknown command"},
 		{"pico race", []string{"--profile", "pico-w", "--pico-race", "1", "--pico-race-seed", "9"},
-			ServeOptions{Listen: "127.0.0.1:8080", Runtime: "cpython", Profile: "pico-w", Race: picoRace{Rate: 1, Seed: 9, Set: true}, Dashboard: "127.0.0.1:8081"}, ""},
+			ServeOptions{Listen: "127.0.0.1:8080", CallTimeout: emulator.DefaultCallTimeout, Runtime: "cpython", Profile: "pico-w", Race: picoRace{Rate: 1, Seed: 9, Set: true}, Dashboard: "127.0.0.1:8081"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
