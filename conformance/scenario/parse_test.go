@@ -235,13 +235,7 @@ func TestLexLine(t *testing.T) {
 
 // outcomes declares two outcomes for pico-w, and an override that holds
 // for both.
-var outcomes = lines(
-	"[scenario]",
-	`description "d"`,
-	`rule routes "r"`,
-	"",
-	"[steps]",
-	`send "GET /text HTTP/1.0\r\n\r\n"`,
+var outcomes = minimal + lines(
 	"",
 	"[expect]",
 	`status "HTTP/1.0 200 OK\r\n"`,
