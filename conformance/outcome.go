@@ -39,22 +39,91 @@ func ResolveOutcomes(s *scenario.Scenario, labels []string) []*Resolved {
 	return out
 }
 
-// checkOutcomes checks a capture against each outcome in turn and returns
-// the first that holds, with no failures. When none holds it returns the
-// nearest miss (see distance), so the report and --update work on it.
-func checkOutcomes(alts []*Resolved, c *Capture) (*Resolved, []Failure) {
-	var best *Resolved
-	var bestFailures []Failure
-	for _, r := range alts {
-		failures := Check(r, c)
-		if len(failures) == 0 {
-			return r, nil
-		}
-		if best == nil || distance(failures) < distance(bestFailures) {
-			best, bestFailures = r, failures
+// outcomeCheck is what checking a capture against a scenario's outcomes
+// found.
+type outcomeCheck struct {
+	// resolved is the outcome that held (for a mix, the main connection's),
+	// or the nearest miss.
+	resolved *Resolved
+	// failures are the nearest miss's; none when an outcome held.
+	failures []Failure
+	// outcome names what held: one outcome's name, or for a mix each
+	// outcome with its connections ("answered (c1, c4), lost (c2)").
+	outcome string
+	// differences are the Difference texts of what held.
+	differences []string
+}
+
+// checkOutcomes checks a capture against each outcome in turn; the first
+// that holds wins. Where none holds whole, each connection may still match
+// an outcome of its own, since on a device each connection's race is its
+// own: the capture passes when every connection, and the device's
+// escapes, hold under some outcome. Otherwise it returns the nearest miss
+// (see distance), so the report and --update work on it.
+func checkOutcomes(alts []*Resolved, c *Capture) outcomeCheck {
+	perAlt := make([][]Failure, len(alts))
+	for i, r := range alts {
+		perAlt[i] = Check(r, c)
+		if len(perAlt[i]) == 0 {
+			return outcomeCheck{resolved: r, outcome: r.Outcome, differences: r.Differences}
 		}
 	}
-	return best, bestFailures
+	if mix, ok := mixOutcomes(alts, perAlt); ok {
+		return mix
+	}
+	best := 0
+	for i := range alts {
+		if distance(perAlt[i]) < distance(perAlt[best]) {
+			best = i
+		}
+	}
+	return outcomeCheck{resolved: alts[best], failures: perAlt[best], differences: alts[best].Differences}
+}
+
+// mixOutcomes finds for every connection (and for the device, "") the
+// first outcome under which it has no failure, and reports whether each
+// has one.
+func mixOutcomes(alts []*Resolved, perAlt [][]Failure) (outcomeCheck, bool) {
+	if len(alts) < 2 {
+		return outcomeCheck{}, false
+	}
+	conns := []string{""}
+	for _, e := range alts[0].Conns {
+		conns = append(conns, e.Conn)
+	}
+	var names []string
+	byName := map[string][]string{}
+	var mix outcomeCheck
+	for _, conn := range conns {
+		k := slices.IndexFunc(perAlt, func(fs []Failure) bool {
+			return !slices.ContainsFunc(fs, func(f Failure) bool { return f.Conn == conn })
+		})
+		if k < 0 {
+			return outcomeCheck{}, false
+		}
+		if conn == "" {
+			continue // the device's part names no connection
+		}
+		if mix.resolved == nil {
+			mix.resolved = alts[k]
+		}
+		name := alts[k].Outcome
+		if _, ok := byName[name]; !ok {
+			names = append(names, name)
+			for _, d := range alts[k].Differences {
+				if !slices.Contains(mix.differences, d) {
+					mix.differences = append(mix.differences, d)
+				}
+			}
+		}
+		byName[name] = append(byName[name], conn)
+	}
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = name + " (" + strings.Join(byName[name], ", ") + ")"
+	}
+	mix.outcome = strings.Join(parts, ", ")
+	return mix, true
 }
 
 // distance says how far a capture is from an outcome: one per failure,

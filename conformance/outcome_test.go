@@ -110,3 +110,67 @@ func TestUpdateOverrideWritesIntoTheNearestOutcome(t *testing.T) {
 	_, err := scenario.Parse(s.ID, scenario.Format(s))
 	assert.NoError(t, err, "the updated scenario still parses")
 }
+
+// twoRaces has two connections, each lost or answered by a race of its
+// own, and a device clause that holds for both outcomes.
+var twoRaces = lines(
+	"[scenario]",
+	`description "d"`,
+	`rule routes "r"`,
+	"[steps]",
+	`send a "GET /text HTTP/1.0\r\n\r\n"`,
+	`send b "GET /text HTTP/1.0\r\n\r\n"`,
+	"[expect a]",
+	`status "HTTP/1.0 200 OK\r\n"`,
+	"[expect b]",
+	`status "HTTP/1.0 200 OK\r\n"`,
+	"[expect a when pico-w]",
+	"outcome lost",
+	`difference "lost"`,
+	`raw ""`,
+	"[expect b when pico-w]",
+	"outcome lost",
+	`raw ""`,
+	"[expect a when pico-w]",
+	"outcome answered",
+	`difference "answered"`,
+	"end fin",
+	"[expect b when pico-w]",
+	"outcome answered",
+	"end fin",
+)
+
+func TestCheckOutcomesPerConnection(t *testing.T) {
+	s := mustParse(t, "r/two", twoRaces)
+	alts := ResolveOutcomes(s, []string{"pico-w"})
+	require.Len(t, alts, 2)
+	conn := func(name, data string) *ConnCapture {
+		return &ConnCapture{Name: name, Data: []byte(data), End: scenario.EndFIN}
+	}
+	ok := "HTTP/1.0 200 OK\r\n\r\n"
+	tests := []struct {
+		name      string
+		a, b      string
+		want      string
+		wantDiffs []string
+		wantFail  bool
+	}{
+		{name: "both lost", want: "lost", wantDiffs: []string{"lost"}},
+		{name: "both answered", a: ok, b: ok, want: "answered", wantDiffs: []string{"answered"}},
+		{name: "a mix", a: ok, want: "answered (a), lost (b)", wantDiffs: []string{"answered", "lost"}},
+		{name: "neither for b", a: ok, b: "HTTP/1.0 404 Not Found\r\n\r\n", wantFail: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := checkOutcomes(alts, &Capture{Conns: []*ConnCapture{conn("a", tt.a), conn("b", tt.b)}})
+			if tt.wantFail {
+				assert.NotEmpty(t, got.failures)
+				assert.Empty(t, got.outcome)
+				return
+			}
+			assert.Empty(t, got.failures)
+			assert.Equal(t, tt.want, got.outcome)
+			assert.Equal(t, tt.wantDiffs, got.differences)
+		})
+	}
+}

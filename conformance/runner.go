@@ -180,11 +180,11 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 				failures = append(failures, *f)
 			}
 		}
-		var checked []Failure
-		resolved, checked = checkOutcomes(alts, capture)
-		failures = append(failures, checked...)
+		checked := checkOutcomes(alts, capture)
+		resolved = checked.resolved
+		failures = append(failures, checked.failures...)
 		res.Capture, res.Failures = capture, failures
-		res.Resolved, res.Differences, res.Outcome = resolved, resolved.Differences, resolved.Outcome
+		res.Resolved, res.Differences, res.Outcome = resolved, checked.differences, checked.outcome
 		res.ProfileEvents = profileEventsOf(t, eventsBefore, eventsAfterSteps, capture)
 
 		reason := r.Retry.Reason(attempt, resolved, capture, failures)
@@ -204,9 +204,8 @@ func (r *Runner) RunScenario(ctx context.Context, t Target, s *scenario.Scenario
 		}
 	}
 
-	if len(alts) > 1 && len(res.Failures) > 0 && res.Outcome != "" {
+	if len(alts) > 1 && res.Outcome == "" && res.Resolved != nil {
 		res.Notes = append(res.Notes, missedOutcomes(alts, res.Resolved))
-		res.Outcome = ""
 	}
 	switch {
 	case len(res.Failures) > 0:
