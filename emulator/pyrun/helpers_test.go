@@ -5,6 +5,7 @@ import (
 	"log"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,19 @@ func waitPanel(t *testing.T, tr *testRun, what string, cond func(st emulator.IOS
 		case <-deadline:
 			t.Fatalf("no %s within %v; panel %+v; log:\n%s", what, waitLimit, tr.IO().Snapshot(), tr.log.String())
 		}
+	}
+}
+
+// waitLog waits until the run's log holds want: the output is read from
+// the interpreter's pipes apart from the channel, so it may come after the
+// panel has changed.
+func waitLog(t *testing.T, tr *testRun, want string) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !strings.Contains(tr.log.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in the log within %v:\n%s", want, waitLimit, tr.log.String())
+		}
+		time.Sleep(10 * time.Millisecond) // the log has no change signal
 	}
 }
