@@ -221,7 +221,19 @@ function renderStatus(st) {
   reload.replaceChildren();
   const line = document.createElement("span");
   let detail = null; // the reload error, below the line
-  if (!st.watch) {
+  // A real interpreter runs the script (europi-http run): say what it does.
+  reload.previousElementSibling.textContent = st.state ? "Interpreter" : "Reload";
+  if (st.state) {
+    const running = st.state.startsWith("running");
+    line.className = running ? "ok" : st.error ? "bad" : "muted";
+    line.textContent = (running ? "▶ " : st.error ? "✗ " : "■ ") + st.state +
+      (!st.watch ? "" : st.reloads > 0 ? `; restarted ${st.reloads}× on edits` : "; restarts when you save");
+    if (st.error) {
+      detail = document.createElement("pre");
+      detail.className = "error";
+      detail.textContent = st.error;
+    }
+  } else if (!st.watch) {
     line.className = "muted";
     line.textContent = "not watched (serve --watch reloads it on save)";
   } else if (st.reload_error) {
