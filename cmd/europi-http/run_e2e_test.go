@@ -99,7 +99,9 @@ func testHttpControl(t *testing.T, root, chromium, python string) {
 	resp, err := http.Post(dash+"api/inputs", "application/json", strings.NewReader(`{"b1": 1}`))
 	require.NoError(t, err)
 	_ = resp.Body.Close()
-	assert.Equal(t, 1.0, post()["inputs"]["b1"], "b1 pressed on the dashboard")
+	// The press reaches the interpreter through the panel's channel, a
+	// moment after the API has answered.
+	waitFor(ctx, t, "b1 pressed on the dashboard in the script's JSON", func() bool { return post()["inputs"]["b1"] == 1 })
 	assert.InDelta(t, 2.5, answer["outputs"]["cv1"], 0.3)
 
 	if dir := os.Getenv("EUROPI_E2E_ARTIFACTS"); dir != "" {
