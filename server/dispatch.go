@@ -50,7 +50,17 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 		}
 	}()
 
-	raw, err := s.readRequest(nc)
+	var buf []byte
+	if conn.keep {
+		buf = make([]byte, RequestLimit) // the log's reader keeps it
+	} else {
+		// Nobody keeps the request: read it into a reused buffer, given
+		// back once the handler is done with it (it gets a string copy).
+		pooled := recvBuffers.Get().(*[]byte)
+		defer recvBuffers.Put(pooled)
+		buf = *pooled
+	}
+	raw, err := s.readRequest(nc, buf)
 	entry.Request = raw
 	if err != nil {
 		entry.Outcome, entry.Err = OutcomeReadFailed, err
@@ -91,7 +101,7 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 // readRequest does upstream's single recv(RequestLimit). A clean EOF gives
 // an empty request, as recv() returning b"" does; other failures are
 // OSErrors.
-func (s *HttpServer) readRequest(nc net.Conn) ([]byte, error) {
+func (s *HttpServer) readRequest(nc net.Conn, buf []byte) ([]byte, error) {
 	stall := s.StallWarning
 	if stall == 0 {
 		stall = DefaultStallWarning
@@ -100,7 +110,6 @@ func (s *HttpServer) readRequest(nc net.Conn) ([]byte, error) {
 		s.stall.begin(s, nc.RemoteAddr(), stall)
 		defer s.stall.end()
 	}
-	buf := make([]byte, RequestLimit)
 	// Quirk: one read only; a request line, header or body that arrives in
 	// a later segment is never seen.
 	n, err := nc.Read(buf)

@@ -43,7 +43,18 @@ func (s *HttpServer) SendResponse(conn *Conn, response string, status int, conte
 	}
 	// One buffer holds both, so the body is copied once and the request
 	// log can keep the response without copying it again.
-	buf := appendHeaderBlock(make([]byte, 0, headerBlockSize(contentType, headers)+len(response)), status, text, contentType, headers)
+	size := headerBlockSize(contentType, headers) + len(response)
+	var buf []byte
+	var pooled *[]byte
+	if !conn.keep && size <= maxPooledSend {
+		// Nobody keeps the bytes: build them in a reused buffer.
+		pooled = sendBuffers.Get().(*[]byte)
+		buf = (*pooled)[:0]
+		defer func() { *pooled = buf[:0]; sendBuffers.Put(pooled) }()
+	} else {
+		buf = make([]byte, 0, size)
+	}
+	buf = appendHeaderBlock(buf, status, text, contentType, headers)
 	split := len(buf)
 	buf = append(buf, response...)
 	if _, err := conn.send(buf[:split], true); err != nil {
