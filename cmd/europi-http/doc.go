@@ -9,6 +9,7 @@
 // is internal/emutarget's.
 //
 //	europi-http serve      run a handler script in the emulator
+//	europi-http run        run a real EuroPi script and firmware on the emulator's panel
 //	europi-http scripts    list the embedded example scripts
 //	europi-http conform    run the conformance suite against targets
 //	europi-http record     capture device traffic as scenarios
