@@ -13,6 +13,10 @@ import (
 	"github.com/europi-http/europi-http/emulator"
 )
 
+// channelDrain bounds the wait for the channel's last messages once the
+// interpreter has ended.
+const channelDrain = 2 * time.Second
+
 // outcome is how one interpreter's run ended.
 type outcome struct {
 	started bool // the script imported
@@ -140,6 +144,13 @@ func (r *Runner) runOnce(ctx context.Context, edits <-chan struct{}) (outcome, e
 	case <-edits:
 		out.edited = true
 		p.stop()
+	}
+	// The channel ends with the process; what it carried until then
+	// (STARTED above all) is read before the outcome is decided. A
+	// grandchild holding the socket open cannot delay it for long.
+	select {
+	case <-chDone:
+	case <-time.After(channelDrain):
 	}
 	select {
 	case <-started:
