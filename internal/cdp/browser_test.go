@@ -80,11 +80,13 @@ func TestLaunchFails(t *testing.T) {
 // out, NUL after each message), opens no DevTools port, and turns the
 // sandbox off only as root.
 func TestLaunchOverAPipe(t *testing.T) {
-	// The fake answers the first call (Browser.getVersion, id 1) and
-	// prints its arguments and the first call it read.
+	// The fake prints its arguments and the start of the first call it
+	// reads (Browser.getVersion, id 1), then answers it. Like a browser it
+	// answers only once asked: an answer before the call would find no
+	// caller waiting for it.
 	script := `echo "args: $*" >&2
-printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4
 head -c 40 <&3 | tr '\0' '|' >&2; echo >&2
+printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4
 exec sleep 30`
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
@@ -111,7 +113,7 @@ func TestLaunchWithoutAUsableSandbox(t *testing.T) {
 		t.Skip("as root the sandbox is off from the start")
 	}
 	script := `case "$*" in
-*--no-sandbox*) printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4; exec sleep 30;;
+*--no-sandbox*) head -c 40 <&3 >/dev/null; printf '{"id":1,"result":{"product":"Fake/1.0"}}\0' >&4; exec sleep 30;;
 *) echo "FATAL: No usable sandbox! Update your kernel" >&2; exit 1;;
 esac`
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
