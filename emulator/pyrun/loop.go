@@ -162,22 +162,24 @@ func (r *Runner) runOnce(ctx context.Context, edits <-chan struct{}) (outcome, e
 }
 
 // watchedFiles lists the files whose edits restart the interpreter: the
-// script, the .py files beside it, and the firmware's.
+// script, the .py files beside it (not below: the script may sit in a
+// home folder), and the firmware's, all the way down.
 func (r *Runner) watchedFiles() []string {
 	files := []string{r.script}
-	for _, dir := range []string{filepath.Dir(r.script), r.firmware} {
-		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() && path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "__pycache__") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(path, ".py") {
-				files = append(files, path)
-			}
-			return nil
-		})
+	if beside, err := filepath.Glob(filepath.Join(filepath.Dir(r.script), "*.py")); err == nil {
+		files = append(files, beside...)
 	}
+	_ = filepath.WalkDir(r.firmware, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && path != r.firmware && (strings.HasPrefix(d.Name(), ".") || d.Name() == "__pycache__") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".py") {
+			files = append(files, path)
+		}
+		return nil
+	})
 	return files
 }
