@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,24 @@ func testHttpControl(t *testing.T, root, chromium, python string) {
 		getJSON(t, dash+"api/state", &st)
 		return st.Outputs[2].Volts > 5
 	})
+
+	// The relay fed the dashboard's request log, raw bytes and all.
+	// (a connection is logged once it has ended, a moment after the CV moved).
+	var postID uint64
+	waitFor(ctx, t, "a POST in the request log", func() bool {
+		var log struct{ Entries []dashboard.LogEntry }
+		getJSON(t, dash+"api/log", &log)
+		for _, e := range log.Entries {
+			if e.Method == "POST" && e.Status == 200 {
+				postID = e.ID
+			}
+		}
+		return postID != 0
+	})
+	var detail dashboard.LogDetail
+	getJSON(t, dash+"api/log/"+strconv.FormatUint(postID, 10), &detail)
+	assert.Contains(t, string(detail.RequestBytes), `"cv3":`)
+	assert.True(t, strings.HasPrefix(string(detail.ResponseBytes), "HTTP/1.0 200 OK\r\nContent-type: text/json\r\ncharset=utf-8\r\n"), "%q", detail.ResponseBytes)
 
 	// The script's JSON reports the inputs set on the dashboard.
 	post := func() map[string]map[string]float64 {
