@@ -6,8 +6,9 @@
 // canvas scaled up without smoothing), the six CV outputs as bars with
 // their voltage, k1 and k2 as knobs, b1 and b2 as press-and-hold buttons, din
 // as a toggle and ain as a slider, all writing the emulator's IO. Beside
-// it are the running script and the outcome of its last reload, a link to
-// the device page, and a live log of the device's requests whose rows open
+// it are the running script and the outcome of its last reload (for a
+// script a real interpreter runs, `europi-http run`, what the interpreter
+// does and the traceback that ended it), a link to the device page, and a live log of the device's requests whose rows open
 // the raw request and response bytes, escaped.
 //
 // Everything the page does goes through a small JSON API under /api/,

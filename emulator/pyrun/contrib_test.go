@@ -1,8 +1,6 @@
 package pyrun
 
 import (
-	"context"
-	"log"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/emulator"
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/europi-http/europi-http/internal/upstream"
 )
 
@@ -19,21 +16,7 @@ import (
 // by $EUROPI_FIRMWARE.
 func startScript(t *testing.T, python, script string) *testRun {
 	t.Helper()
-	root := upstream.FirmwareFromEnv(t)
-	logs := &testnet.SyncBuffer{}
-	r, err := New(Config{Firmware: root, Script: script, Python: python, Logger: log.New(logs, "", 0)})
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := &testRun{Runner: r, log: logs, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(tr.done)
-		tr.code, tr.err = r.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		tr.stop(t)
-		r.Close()
-	})
-	return tr
+	return startConfig(t, Config{Firmware: upstream.FirmwareFromEnv(t), Script: script, Python: python})
 }
 
 // waitIRQ waits until the script has set an irq handler on pin: an input

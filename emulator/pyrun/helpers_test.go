@@ -51,14 +51,21 @@ type testRun struct {
 // run stops when the test ends.
 func startRun(t *testing.T, python, name string, watch bool) *testRun {
 	t.Helper()
-	logs := &testnet.SyncBuffer{}
-	r, err := New(Config{
+	return startConfig(t, Config{
 		Firmware: filepath.Join("testdata", "firmware"),
 		Script:   filepath.Join("testdata", "scripts", name),
 		Python:   python,
 		Watch:    watch,
-		Logger:   log.New(logs, "", 0),
 	})
+}
+
+// startConfig runs what cfg names in the background, logging to a buffer
+// the test reads; the run stops when the test ends.
+func startConfig(t *testing.T, cfg Config) *testRun {
+	t.Helper()
+	logs := &testnet.SyncBuffer{}
+	cfg.Logger = log.New(logs, "", 0)
+	r, err := New(cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	tr := &testRun{Runner: r, log: logs, cancel: cancel, done: make(chan struct{})}
