@@ -121,7 +121,7 @@ type benchReport struct {
 func runBench(ctx context.Context, opts *BenchOptions) error {
 	target, err := loadgen.ParseTarget(opts.Target)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	if opts.Path != "" {
 		target.Path = opts.Path
@@ -129,12 +129,12 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 	var body []byte
 	if opts.BodyFile != "" {
 		if body, err = readBody(opts.BodyFile); err != nil {
-			return err
+			return usageError(err)
 		}
 	}
 	req, err := loadgen.NewRequest(opts.Method, target.Host, target.Path, body)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	if len(req) > deviceRequestLimit {
 		fmt.Fprintf(opts.ErrOut, "warning: the request is %d bytes; the device reads only the first %d, loses the rest and may reset the connection\n", len(req), deviceRequestLimit)

@@ -156,6 +156,15 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 	if err != nil {
 		return err
 	}
+	// The report file is opened before the run, so a path that cannot be
+	// written is said at once, not after every client has run.
+	var jsonFile *os.File
+	if o.JSON != "" && o.JSON != "-" {
+		if jsonFile, err = os.Create(o.JSON); err != nil {
+			return usageError(fmt.Errorf("--json %s: %w", o.JSON, err))
+		}
+		defer jsonFile.Close() // after the run's own Close, a no-op
+	}
 	addr, what := o.targetAddr, o.targetAddr
 	if addr != "" {
 		// Every client would only fail: say so once, before starting them.
@@ -179,7 +188,7 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 	runner := clients.Runner{Clients: cs, Timeout: o.Timeout}
 	rep := runner.Run(ctx, addr, reqs)
 	if o.JSON != "" {
-		if err := writeClientsJSON(o, rep); err != nil {
+		if err := writeClientsJSON(o, jsonFile, rep); err != nil {
 			return err
 		}
 		if o.JSON == "-" {
@@ -217,22 +226,6 @@ func (o *ClientsOptions) missingByPath(rep clients.Report) error {
 	return nil
 }
 
-// writeClientsJSON writes the --json report.
-func writeClientsJSON(o *ClientsOptions, rep clients.Report) error {
-	if o.JSON == "-" {
-		return clients.WriteJSON(o.Out, rep)
-	}
-	f, err := os.Create(o.JSON)
-	if err != nil {
-		return err
-	}
-	if err := clients.WriteJSON(f, rep); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("writing %s: %w", o.JSON, err)
-	}
-	return f.Close()
-}
-
 // fixtureEmulator starts the in-process emulator with the conformance
 // fixture as conform does (CPython differences, host profile), for the
 // commands that need a target when the user names none.
@@ -242,4 +235,20 @@ func fixtureEmulator(ctx context.Context) (conformance.Target, func(), error) {
 		return conformance.Target{}, nil, err
 	}
 	return t.Target, t.Stop, nil
+}
+
+// writeClientsJSON writes the --json report to standard output ("-") or
+// to f, the file opened for it, and closes f.
+func writeClientsJSON(o *ClientsOptions, f *os.File, rep clients.Report) error {
+	if f == nil {
+		return clients.WriteJSON(o.Out, rep)
+	}
+	err := clients.WriteJSON(f, rep)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", o.JSON, err)
+	}
+	return nil
 }

@@ -317,5 +317,5 @@ func (o *ConformOptions) updateDir() (string, error) {
 	if st, err := os.Stat(defaultUpdateDir); err == nil && st.IsDir() {
 		return defaultUpdateDir, nil
 	}
-	return "", fmt.Errorf("--update needs the scenario files on disk: pass --scenarios DIR, or run from the repository root (with %s)", defaultUpdateDir)
+	return "", usageError(fmt.Errorf("--update needs the scenario files on disk: pass --scenarios DIR, or run from the repository root (with %s)", defaultUpdateDir))
 }

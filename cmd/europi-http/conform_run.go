@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -103,6 +104,26 @@ func (o *ConformOptions) upstreamStarter(name, firmware, python string) func(con
 	}
 }
 
+// checkFirmwares says before anything runs when a --firmware names no
+// EuroPi checkout or a --python cannot be found: bad input, like a
+// missing --script.
+func (o *ConformOptions) checkFirmwares() error {
+	for _, fw := range o.Firmwares {
+		if _, err := upstream.CheckoutRoot(fw); err != nil {
+			return usageError(fmt.Errorf("--firmware: %w", err))
+		}
+	}
+	if len(o.Firmwares) == 0 {
+		return nil
+	}
+	for _, py := range o.Pythons {
+		if _, err := exec.LookPath(py); err != nil {
+			return usageError(fmt.Errorf("--python %s: %w (install it, or give python3, micropython or a path)", py, err))
+		}
+	}
+	return nil
+}
+
 // conformSeams are what a conform run takes from its surroundings besides
 // its flags, so tests can narrow them.
 type conformSeams struct {
@@ -118,6 +139,9 @@ func runConform(ctx context.Context, o *ConformOptions) error {
 // runConformWith is runConform with its seams given.
 func runConformWith(ctx context.Context, o *ConformOptions, seams conformSeams) error {
 	if err := checkScript(o.emulatorConfig(), o.runsEmulator()); err != nil {
+		return err
+	}
+	if err := o.checkFirmwares(); err != nil {
 		return err
 	}
 	scenarios, err := o.loadScenarios()

@@ -347,10 +347,35 @@ func TestRunConformFirmware(t *testing.T) {
 	assert.Contains(t, out.String(), "== upstream-python3 on 127.0.0.1:")
 	assert.Contains(t, out.String(), "ok upstream-python3: 3 scenarios: 3 passed")
 
-	o.Firmwares = []string{t.TempDir()}
+	o.Firmwares = []string{filepath.Join(fw, "software", "firmware")}
 	out.Reset()
-	err := runConform(t.Context(), o)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "did not start")
-	assert.Contains(t, err.Error(), "is not a EuroPi checkout")
+	require.NoError(t, runConform(t.Context(), o), "the checkout's software/firmware folder serves too")
+}
+
+// A --firmware or --python that cannot work is bad input, said before
+// anything runs; these need no checkout.
+func TestRunConformBadFirmware(t *testing.T) {
+	tests := []struct {
+		name      string
+		firmware  string
+		python    string
+		wantError string
+	}{
+		{"not a checkout", t.TempDir(), "python3", "--firmware: upstream: "},
+		{"no such folder", "/no/such/checkout", "python3", "is not a EuroPi checkout"},
+		{"no such interpreter", filepath.Join("..", "..", "internal", "upstream", "testdata", "fakefirmware"), "no-such-python", "--python no-such-python: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o := conformOpts("", &out)
+			o.Firmwares, o.Pythons = []string{tt.firmware}, []string{tt.python}
+			err := runConform(t.Context(), o)
+			require.ErrorContains(t, err, tt.wantError)
+			var ee *exitError
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, 2, ee.code)
+			assert.Empty(t, out.String(), "nothing ran")
+		})
+	}
 }

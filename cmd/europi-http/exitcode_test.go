@@ -54,6 +54,18 @@ func TestExecuteExitCodes(t *testing.T) {
 		{"conform: --scenarios not there", []string{"conform", "--scenarios", filepath.Join(dir, "none")}, 2},
 		{"conform: --run selects nothing", []string{"conform", "--run", "^nothing$"}, 2},
 		{"conform: --json not writable", []string{"conform", "--json", filepath.Join(dir, "no", "such", "r.json")}, 2},
+		{"conform: --update without scenario files", []string{"conform", "--update", "--run", "^get/text$"}, 2},
+		{"conform: --firmware not a checkout", []string{"conform", "--firmware", dir}, 2},
+		{"serve: --listen without a port", []string{"serve", "--listen", "nope", "--no-dashboard"}, 2},
+		{"serve: --listen port out of range", []string{"serve", "--listen", "127.0.0.1:99999", "--no-dashboard"}, 2},
+		{"serve: --dashboard without a port", []string{"serve", "--listen", "127.0.0.1:0", "--dashboard", "nope"}, 2},
+		{"serve: negative --call-timeout", append(serve, "--call-timeout", "-1s"), 2},
+		{"record: --listen port out of range", []string{"record", "--out", dir, "--listen", "127.0.0.1:99999"}, 2},
+		{"record: --out is a file", []string{"record", "--out", broken, "--listen", "127.0.0.1:0"}, 2},
+		{"profiles: unknown profile", []string{"profiles", "pico-x"}, 2},
+		{"bench: not http", []string{"bench", "--target", "ftp://127.0.0.1/"}, 2},
+		{"bench: --body not there", []string{"bench", "--target", "http://127.0.0.1:1/", "-X", "POST", "--body", filepath.Join(dir, "none")}, 2},
+		{"clients: --json not writable", []string{"clients", "--clients", "go", "--json", filepath.Join(dir, "no", "such", "r.json")}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

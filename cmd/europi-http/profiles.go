@@ -37,7 +37,7 @@ each. serve --profile NAME makes the emulator's connections behave like that dev
 			opts.Out = cmd.OutOrStdout()
 			if len(args) == 1 {
 				if _, err := profile.Lookup(args[0]); err != nil {
-					return err
+					return usageError(err)
 				}
 				opts.Name = args[0]
 			}

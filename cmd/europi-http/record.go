@@ -136,8 +136,8 @@ func (o *RecordOptions) validate() error {
 	if err := emulator.NewIO().SetInputs(sets); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
-	if _, _, err := net.SplitHostPort(o.Listen); err != nil {
-		return fmt.Errorf("--listen %q: %w", o.Listen, err)
+	if err := checkListenAddr("--listen", o.Listen); err != nil {
+		return err
 	}
 	if o.Upstream != "" {
 		spec, err := parseTargetSpec(o.Upstream)
@@ -178,7 +178,9 @@ func recordOn(ctx context.Context, o *RecordOptions, ln net.Listener) error {
 	defer ln.Close()
 	store, err := recorder.OpenStore(o.Dir, o.Force)
 	if err != nil {
-		return err
+		// A file where the folder should be, or a folder that cannot be
+		// made: the flag's value, not the machine, is wrong.
+		return usageError(fmt.Errorf("--out %s: %w", o.Dir, err))
 	}
 	defer store.Close()
 	if o.upstreamAddr != "" {

@@ -124,6 +124,17 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
+	if err := checkListenAddr("--listen", opts.Listen); err != nil {
+		return err
+	}
+	if !opts.NoDashboard {
+		if err := checkListenAddr("--dashboard", opts.Dashboard); err != nil {
+			return err
+		}
+	}
+	if opts.CallTimeout < 0 {
+		return usageError(fmt.Errorf("--call-timeout %s: must not be negative (0: the default, %s)", opts.CallTimeout, emulator.DefaultCallTimeout))
+	}
 	if err := opts.Race.apply(prof); err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 
 // Config says what Start runs and how.
 type Config struct {
-	// Firmware is the root of a EuroPi checkout: the folder that holds
-	// software/firmware.
+	// Firmware is a EuroPi checkout: its root (the folder that holds
+	// software/firmware) or its software/firmware folder.
 	Firmware string
 	// Python is the interpreter to run; "" means "python3". MicroPython's
 	// unix port ("micropython") works too.
@@ -56,21 +56,41 @@ var inputRanges = map[string]inputRange{
 // EuroPi checkout.
 const firmwareMarker = "software/firmware/experimental/http_server.py"
 
-// firmwareDir returns the folder that goes on the interpreter's path, or an
-// error saying why root is not a EuroPi checkout.
-func firmwareDir(root string) (string, error) {
-	if root == "" {
-		return "", errors.New("upstream: Config.Firmware is empty; it must be the root of a EuroPi checkout")
+// CheckoutRoot returns the root of the EuroPi checkout dir names: dir
+// itself, or the checkout whose software/firmware folder dir is (both
+// forms are accepted wherever a checkout is asked for). It fails unless
+// the checkout holds upstream's software/firmware/experimental/http_server.py.
+func CheckoutRoot(dir string) (string, error) {
+	if dir == "" {
+		return "", errors.New("upstream: no EuroPi checkout given")
 	}
-	marker := filepath.Join(root, filepath.FromSlash(firmwareMarker))
-	if _, err := os.Stat(marker); err != nil {
-		return "", fmt.Errorf("upstream: %s is not a EuroPi checkout: %w", root, err)
-	}
-	abs, err := filepath.Abs(filepath.Join(root, "software", "firmware"))
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", fmt.Errorf("upstream: %w", err)
 	}
-	return abs, nil
+	_, errRoot := os.Stat(filepath.Join(abs, filepath.FromSlash(firmwareMarker)))
+	if errRoot == nil {
+		return abs, nil
+	}
+	if up := filepath.Dir(filepath.Dir(abs)); filepath.Join(up, "software", "firmware") == abs {
+		if _, err := os.Stat(filepath.Join(up, filepath.FromSlash(firmwareMarker))); err == nil {
+			return up, nil
+		}
+	}
+	return "", fmt.Errorf("upstream: %s is not a EuroPi checkout or its software/firmware folder: %w", dir, errRoot)
+}
+
+// firmwareDir returns the folder that goes on the interpreter's path, or an
+// error saying why dir names no EuroPi checkout.
+func firmwareDir(dir string) (string, error) {
+	if dir == "" {
+		return "", errors.New("upstream: Config.Firmware is empty; it must name a EuroPi checkout")
+	}
+	root, err := CheckoutRoot(dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "software", "firmware"), nil
 }
 
 // appSource returns the script's source and the folder it came from ("" for

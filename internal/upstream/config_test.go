@@ -48,11 +48,13 @@ func TestStartRejectsBadConfig(t *testing.T) {
 // TestFirmwareFromEnv checks both outcomes: a usable checkout is returned,
 // anything else skips.
 func TestFirmwareFromEnv(t *testing.T) {
-	t.Run("usable", func(t *testing.T) {
-		fw := fakeFirmware(t)
-		t.Setenv(FirmwareEnv, fw)
-		require.Equal(t, fw, FirmwareFromEnv(t))
-	})
+	for name, value := range map[string]string{"the root": "", "its software/firmware": "software/firmware"} {
+		t.Run("usable: "+name, func(t *testing.T) {
+			fw := fakeFirmware(t)
+			t.Setenv(FirmwareEnv, filepath.Join(fw, value))
+			require.Equal(t, fw, FirmwareFromEnv(t), "the checkout's root")
+		})
+	}
 	for name, value := range map[string]string{"unset": "", "not a checkout": os.TempDir()} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(FirmwareEnv, value)
@@ -67,6 +69,30 @@ func TestFirmwareFromEnv(t *testing.T) {
 			require.False(t, rec.returned, "FirmwareFromEnv(%q) returned instead of skipping", value)
 			require.Contains(t, rec.reason, FirmwareEnv)
 			require.NotContains(t, rec.reason, "\n", "the reason must be one line")
+		})
+	}
+}
+
+func TestCheckoutRoot(t *testing.T) {
+	fw := fakeFirmware(t)
+	tests := []struct {
+		name, dir, want, wantErr string
+	}{
+		{"the root", fw, fw, ""},
+		{"its software/firmware folder", filepath.Join(fw, "software", "firmware"), fw, ""},
+		{"its software folder", filepath.Join(fw, "software"), "", "is not a EuroPi checkout or its software/firmware folder"},
+		{"no such folder", filepath.Join(fw, "nope"), "", "is not a EuroPi checkout"},
+		{"nothing", "", "", "no EuroPi checkout given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CheckoutRoot(tt.dir)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
 		})
 	}
 }

@@ -18,16 +18,18 @@ type Skipper interface {
 	Skip(args ...any)
 }
 
-// FirmwareFromEnv returns the EuroPi checkout named by $EUROPI_FIRMWARE, or
-// skips the test with a one-line reason when the variable is unset or does
-// not name a checkout with software/firmware/experimental/http_server.py.
+// FirmwareFromEnv returns the root of the EuroPi checkout named by
+// $EUROPI_FIRMWARE (its root or its software/firmware folder), or skips
+// the test with a one-line reason when the variable is unset or does not
+// name a checkout with software/firmware/experimental/http_server.py.
 func FirmwareFromEnv(t Skipper) string {
 	t.Helper()
 	root := os.Getenv(FirmwareEnv)
 	if root == "" {
 		t.Skip(FirmwareEnv + " is not set; set it to a EuroPi checkout to run against upstream's http_server.py")
 	}
-	if _, err := firmwareDir(root); err != nil {
+	root, err := CheckoutRoot(root)
+	if err != nil {
 		t.Skip(FirmwareEnv + " does not name a usable EuroPi checkout: " + err.Error())
 	}
 	return root
