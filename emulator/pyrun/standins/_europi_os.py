@@ -3,11 +3,11 @@
 # On the module the script's files live on its flash, whose root is "/":
 # the firmware logs to /europi_log.txt, and a script may write /config or
 # /saved_state_*.txt. Here the run's temporary folder (the interpreter's
-# working folder) is that flash: an absolute path whose first part does not
-# exist on this computer ("/europi_log.txt", "/config/...") lands in it, and
-# "/" itself is it. Every other path is this computer's, unchanged, so the
-# interpreter still finds its own files. Nothing is ever written into the
-# user's checkout or the computer's root.
+# working folder) is that flash: an absolute path whose first part is on
+# the flash, or does not exist on this computer ("/europi_log.txt",
+# "/config/..."), lands in it, and "/" itself is it. Every other path is
+# this computer's, unchanged, so the interpreter still finds its own files.
+# Nothing is ever written into the user's checkout or the computer's root.
 
 import os as _real
 
@@ -29,16 +29,26 @@ def _on_host(first):
     return _host_root[first]
 
 
+def _exists(path):
+    try:
+        _real.stat(path)
+        return True
+    except OSError:
+        return False
+
+
 def device_path(path):
     """The path on this computer of a path the script gives."""
     if not isinstance(path, str) or not path.startswith("/"):
         return path
+    if path == "/":
+        return _flash
     first = path[1:].split("/")[0]
-    if first == "":
-        return _flash + path[1:] if path != "/" else _flash
-    if _on_host(first):
-        return path
-    return _flash + path
+    # The flash's own names win (config/, say, even where this computer has
+    # a /config); a name neither has is created on the flash.
+    if first == "" or _exists(_flash + "/" + first) or not _on_host(first):
+        return _flash + path
+    return path
 
 
 def remove(path):
