@@ -82,3 +82,41 @@ func TestReadmeClientCommandsWork(t *testing.T) {
 		})
 	}
 }
+
+// The README's Layout table lists every package of the module.
+func TestReadmeLayoutListsEveryPackage(t *testing.T) {
+	root := filepath.Join("..", "..")
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	_, layout, ok := strings.Cut(string(data), "\n## Layout\n")
+	require.True(t, ok, "the README has a Layout section")
+	var missing []string
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "bin") {
+			return filepath.SkipDir
+		}
+		sources, err := filepath.Glob(filepath.Join(path, "*.go"))
+		if err != nil {
+			return err
+		}
+		for _, src := range sources {
+			if !strings.HasSuffix(src, "_test.go") {
+				rel, err := filepath.Rel(root, path)
+				if err != nil {
+					return err
+				}
+				if rel != "." && !strings.Contains(layout, "| `"+filepath.ToSlash(rel)+"/` |") {
+					missing = append(missing, rel)
+				}
+				break
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Empty(t, missing, "packages missing from the README's Layout table")
+}

@@ -82,7 +82,8 @@ scenario then records those inputs in an [inputs] section. Replay a recording on
 target with conform --scenarios DIR, and one of your script with the same --script or
 --example, which applies the recorded inputs before each scenario.`,
 		Example: `  europi-http record --upstream 192.168.4.1:80 --out rec
-  curl -sS --raw http://127.0.0.1:9000/json      # through the relay
+  # through the relay (curl's HTTP parser refuses the device's answers; telnet:// does not parse):
+  printf 'GET /json HTTP/1.0\r\n\r\n' | curl -sS telnet://127.0.0.1:9000
   europi-http conform --scenarios rec            # replay on the emulator
   europi-http record --example http_control --set k1=40 --set b1=1 --out rec
   europi-http conform --scenarios rec --example http_control`,
