@@ -148,14 +148,18 @@ func TestFlash(t *testing.T) {
 	}
 }
 
-// TestWatchRestarts: an edit restarts the interpreter; a script that ended
-// waits for the edit.
+// TestWatchRestarts: an edit of the script, or of the firmware, restarts
+// the interpreter; a script that ended waits for the edit.
 func TestWatchRestarts(t *testing.T) {
 	python := interpreters(t)[0]
 	dir := t.TempDir()
+	firmware := filepath.Join(dir, "firmware")
+	require.NoError(t, os.Mkdir(firmware, 0o700))
+	marker := filepath.Join(firmware, firmwareMarker)
+	require.NoError(t, os.WriteFile(marker, []byte("# test firmware\n"), 0o600))
 	script := filepath.Join(dir, "watched.py")
 	require.NoError(t, os.WriteFile(script, []byte("import sys\nsys.exit(4)\n"), 0o600))
-	r, err := New(Config{Firmware: filepath.Join("testdata", "firmware"), Script: script, Python: python, Watch: true,
+	r, err := New(Config{Firmware: firmware, Script: script, Python: python, Watch: true,
 		WatchInterval: 20 * time.Millisecond})
 	require.NoError(t, err)
 	defer r.Close()
@@ -167,11 +171,18 @@ func TestWatchRestarts(t *testing.T) {
 		_, _ = r.Run(ctx)
 	}()
 	waitStatus(t, r, func(st emulator.Status) bool { return st.State == "exited with code 4" })
-	// A later modification time, whatever the file system's resolution.
-	require.NoError(t, os.WriteFile(script, []byte("import sys\nsys.exit(5)\n"), 0o600))
-	later := time.Now().Add(2 * time.Second)
-	require.NoError(t, os.Chtimes(script, later, later))
+
+	// Later modification times, whatever the file system's resolution.
+	touch := func(path string, data []byte, later time.Duration) {
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		at := time.Now().Add(later)
+		require.NoError(t, os.Chtimes(path, at, at))
+	}
+	touch(script, []byte("import sys\nsys.exit(5)\n"), 2*time.Second)
 	waitStatus(t, r, func(st emulator.Status) bool { return st.State == "exited with code 5" && st.Reloads >= 1 })
+	reloads := r.Status().Reloads
+	touch(marker, []byte("# test firmware, edited\n"), 4*time.Second)
+	waitStatus(t, r, func(st emulator.Status) bool { return st.State == "exited with code 5" && st.Reloads > reloads })
 	cancel()
 	<-done
 }
