@@ -56,21 +56,7 @@ func TestBenchFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *BenchOptions
-			cmd := NewCmdBench(func(_ context.Context, o *BenchOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			got.Out, got.ErrOut = nil, nil
-			assert.Equal(t, tt.want, *got)
+			checkParse(t, NewCmdBench, tt.args, tt.want, tt.wantErr)
 		})
 	}
 }

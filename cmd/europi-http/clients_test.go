@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -47,21 +46,7 @@ func TestClientsFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *ClientsOptions
-			cmd := NewCmdClients(func(_ context.Context, o *ClientsOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			got.Out, got.ErrOut = nil, nil
-			assert.Equal(t, tt.want, *got)
+			checkParse(t, NewCmdClients, tt.args, tt.want, tt.wantErr)
 		})
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -26,20 +25,7 @@ func TestProfilesArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *ProfilesOptions
-			cmd := NewCmdProfiles(func(_ context.Context, o *ProfilesOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			got.Out = nil
-			assert.Equal(t, tt.want, *got)
+			checkParse(t, NewCmdProfiles, tt.args, tt.want, tt.wantErr)
 		})
 	}
 }

@@ -41,20 +41,7 @@ func TestRunFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *RunOptions
-			cmd := NewCmdRun(func(_ context.Context, o *RunOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			got.Out, got.ErrOut = nil, nil
-			assert.Equal(t, tt.want, *got)
+			checkParse(t, NewCmdRun, tt.args, tt.want, tt.wantErr)
 		})
 	}
 }
