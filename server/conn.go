@@ -65,6 +65,12 @@ func (c *Conn) send(p []byte, owned bool) (int, error) {
 	return n, nil
 }
 
+// keptBuffer reports whether the kept response is buf's memory, so buf
+// may not be reused.
+func (c *Conn) keptBuffer(buf []byte) bool {
+	return c.respOwned && len(c.resp) > 0 && cap(buf) > 0 && &c.resp[0] == &buf[:1][0]
+}
+
 // logSent adds sent bytes to the kept response, up to MaxLoggedBytes. The
 // usual response, SendResponse's header block and body written from one
 // buffer of at most MaxLoggedBytes, is kept by reference: the log costs

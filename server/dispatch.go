@@ -50,15 +50,12 @@ func (s *HttpServer) serveConn(ctx context.Context, nc net.Conn) (connResult, er
 		}
 	}()
 
-	var buf []byte
-	if conn.keep {
-		buf = make([]byte, RequestLimit) // the log's reader keeps it
-	} else {
-		// Nobody keeps the request: read it into a reused buffer, given
-		// back once the handler is done with it (it gets a string copy).
-		pooled := recvBuffers.Get().(*[]byte)
+	// A reused buffer; given back once the handler is done with it (it
+	// gets a string copy), unless the log's reader takes it.
+	pooled := recvBuffers.Get().(*[]byte)
+	buf := *pooled
+	if !conn.keep {
 		defer recvBuffers.Put(pooled)
-		buf = *pooled
 	}
 	raw, err := s.readRequest(nc, buf)
 	entry.Request = raw

@@ -45,12 +45,17 @@ func (s *HttpServer) SendResponse(conn *Conn, response string, status int, conte
 	// log can keep the response without copying it again.
 	size := headerBlockSize(contentType, headers) + len(response)
 	var buf []byte
-	var pooled *[]byte
-	if !conn.keep && size <= maxPooledSend {
-		// Nobody keeps the bytes: build them in a reused buffer.
-		pooled = sendBuffers.Get().(*[]byte)
+	if size <= maxPooledSend {
+		// A reused buffer, given back after the sends unless the request
+		// log keeps it.
+		pooled := sendBuffers.Get().(*[]byte)
 		buf = (*pooled)[:0]
-		defer func() { *pooled = buf[:0]; sendBuffers.Put(pooled) }()
+		defer func() {
+			if !conn.keptBuffer(buf) {
+				*pooled = buf[:0]
+				sendBuffers.Put(pooled)
+			}
+		}()
 	} else {
 		buf = make([]byte, 0, size)
 	}

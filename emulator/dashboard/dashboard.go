@@ -98,8 +98,9 @@ func New(src Source, opts Options) *Dashboard {
 // and costs O(1) whatever the response's size: it keeps l.Request and
 // l.Response without copying them when they are within the server's caps
 // (server.RequestLimit, server.MaxLoggedBytes), as the server hands them
-// over, and a cut copy otherwise. A caller that reuses its buffers passes
-// copies.
+// over, and a cut copy otherwise, and gives them back to the server
+// (server.Recycle) when the entry leaves the log. A caller that reuses its
+// buffers passes copies.
 func (d *Dashboard) Record(l server.RequestLog) { d.log.add(l) }
 
 // Add is Record returning the new entry's ID, for a recorder (a relay, for

@@ -159,3 +159,49 @@ func readUntilEntry(r *rig, id uint64, ready chan<- struct{}) error {
 	}
 	return fmt.Errorf("the stream ended before entry %d: %v", id, sc.Err())
 }
+
+// The server reuses the buffers of entries that left the ring: what the
+// API shows of an entry is still that entry's bytes while the ring turns
+// over under it.
+func TestLogBytesSurviveRecycling(t *testing.T) {
+	r := newRig(t, emulator.Config{}, func(d *Dashboard) { d.log = newRequestLog(4) })
+	const requests = 60
+	done := make(chan struct{})
+	checked := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { checked <- n }()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			for _, e := range r.dash.log.after(0) {
+				d, ok := r.dash.log.get(e.ID)
+				if !ok {
+					continue
+				}
+				want := "HTTP/1.0 200 OK\r\nContent-type: text/html\r\n"
+				if d.Method == "POST" {
+					want = "HTTP/1.0 200 OK\r\nContent-type: text/json\r\n"
+				}
+				if !strings.HasPrefix(string(d.ResponseBytes), want) || !strings.HasPrefix(string(d.RequestBytes), d.Method+" /") {
+					t.Errorf("entry %d (%s): request %.20q, response %.60q", e.ID, d.Method, d.RequestBytes, d.ResponseBytes)
+					return
+				}
+				n++
+			}
+		}
+	}()
+	for i := range requests {
+		if i%2 == 0 {
+			r.deviceRequest("GET / HTTP/1.1\r\n\r\n")
+		} else {
+			r.deviceRequest(fmt.Sprintf("POST / HTTP/1.1\r\n\r\n{\"cv1\": %d}", i%10))
+		}
+	}
+	r.waitLog(1)
+	close(done)
+	t.Logf("%d entries checked while %d requests turned a ring of 4 over", <-checked, requests)
+}

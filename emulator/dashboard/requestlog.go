@@ -130,11 +130,16 @@ func (r *requestLog) add(l server.RequestLog) uint64 {
 	}
 
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	rec.entry.ID = r.next
-	r.ring[(r.next-1)%uint64(r.size)] = rec
+	slot := &r.ring[(r.next-1)%uint64(r.size)]
+	old := *slot
+	*slot = rec
 	r.next++
 	r.changed.Notify()
+	r.mu.Unlock()
+	// The entry that left the ring was the only holder of its bytes (get
+	// hands out copies): the server may reuse them.
+	server.Recycle(old.request, old.resp)
 	return rec.entry.ID
 }
 
@@ -143,20 +148,24 @@ func (r *requestLog) add(l server.RequestLog) uint64 {
 func (r *requestLog) attach(id uint64, request, response []byte) bool {
 	request, response = keepBytes(request, maxLogRequest), keepBytes(response, maxLogResponse)
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	rec := r.record(id)
 	if rec == nil {
+		r.mu.Unlock()
 		return false
 	}
+	oldRequest, oldResponse := rec.request, rec.resp
 	rec.request, rec.resp = request, response
+	r.mu.Unlock()
+	server.Recycle(oldRequest, oldResponse)
 	return true
 }
 
 // keepBytes returns b when it pins at most max bytes, else a copy of its
-// first max bytes.
+// first max bytes. It keeps b's capacity, so the buffer can be recycled
+// whole.
 func keepBytes(b []byte, max int) []byte {
 	if cap(b) <= max {
-		return b[:len(b):len(b)]
+		return b
 	}
 	return append([]byte(nil), b[:min(len(b), max)]...)
 }
@@ -219,8 +228,9 @@ func (r *requestLog) afterJSON(id uint64) (json.RawMessage, uint64) {
 	return append(buf, ']'), last
 }
 
-// get returns the entry with the given ID with its bytes, if it is still
-// kept. The bytes are escaped here, when the API asks, not when recorded.
+// get returns the entry with the given ID with a copy of its bytes, if it
+// is still kept. The bytes are escaped here, when the API asks, not when
+// recorded.
 func (r *requestLog) get(id uint64) (LogDetail, bool) {
 	r.mu.Lock()
 	rec := r.record(id)
@@ -228,20 +238,13 @@ func (r *requestLog) get(id uint64) (LogDetail, bool) {
 		r.mu.Unlock()
 		return LogDetail{}, false
 	}
-	d := LogDetail{LogEntry: rec.entry, RequestBytes: orEmpty(rec.request), ResponseBytes: orEmpty(rec.resp),
-		ResponseCut: rec.entry.Bytes > len(rec.resp)}
+	// Copies: the ring's bytes go back to the server when their entry
+	// leaves it, so nothing outside may hold them.
+	d := LogDetail{LogEntry: rec.entry, RequestBytes: append([]byte{}, rec.request...),
+		ResponseBytes: append([]byte{}, rec.resp...), ResponseCut: rec.entry.Bytes > len(rec.resp)}
 	r.mu.Unlock()
 	d.Request, d.Response = Escape(d.RequestBytes), Escape(d.ResponseBytes)
 	return d, true
-}
-
-// orEmpty returns b, or an empty slice for nil, so JSON shows "" rather
-// than null.
-func orEmpty(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
 }
 
 // waitChan returns a channel closed when the next entry is added.
