@@ -15,6 +15,7 @@ import (
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/emulator/dashboard"
 	"github.com/europi-http/europi-http/emulator/pyrun"
+	"github.com/europi-http/europi-http/internal/logbuf"
 )
 
 // RunOptions holds every flag of `europi-http run`.
@@ -97,7 +98,11 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err := panel.SetInputs(sets); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("--set: %w", err)}
 	}
-	logger := log.New(opts.ErrOut, "", log.LstdFlags)
+	// As in serve: one buffer for everything run logs, and request lines
+	// without the logger's own date (they carry their time).
+	errOut := logbuf.New(opts.ErrOut, 0)
+	defer errOut.Close()
+	logger := log.New(errOut, "", log.LstdFlags)
 	runner, err := pyrun.New(pyrun.Config{
 		Firmware: opts.Firmware, Script: opts.Script, Python: opts.Python,
 		IO: panel, Watch: opts.Watch, Logger: logger,
@@ -136,7 +141,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		OnSession: func(s *recorder.Session) {
 			l := pyrun.ConnectionLog(s.Client, s.Started, sessionLength(s), s.Sent(), s.Received())
 			if !opts.Quiet {
-				logger.Print(formatRequestLog(l))
+				_, _ = errOut.Write(appendRequestLog(nil, l))
 			}
 			if dash != nil {
 				dash.Record(l)
