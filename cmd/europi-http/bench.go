@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"sort"
 	"strings"
@@ -125,6 +126,13 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 	}
 	if opts.Path != "" {
 		target.Path = opts.Path
+	}
+	// A name that does not resolve would fail every request for the whole
+	// run: say so at once. (No test dial: a Pico W holds few connections.)
+	if host, _, err := net.SplitHostPort(target.Addr); err == nil && net.ParseIP(host) == nil {
+		if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+			return fmt.Errorf("--target %s: cannot resolve %s: %w", opts.Target, host, err)
+		}
 	}
 	var body []byte
 	if opts.BodyFile != "" {

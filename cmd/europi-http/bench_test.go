@@ -142,6 +142,8 @@ func TestRunBenchFailures(t *testing.T) {
 		{"bad method", BenchOptions{Target: refused, Method: "GE T", Requests: 1}, "method", ""},
 		{"missing body", BenchOptions{Target: refused, Method: "POST", BodyFile: missing, Requests: 1}, "--body", ""},
 		{"huge body", BenchOptions{Target: refused, Method: "POST", BodyFile: big, Requests: 1}, "larger than", ""},
+		// Said before the run: the header line is not printed.
+		{"a name that does not resolve", BenchOptions{Target: "http://no-such-host.invalid/", Requests: 3}, "cannot resolve no-such-host.invalid", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +157,9 @@ func TestRunBenchFailures(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.wantErr)
 			assert.Contains(t, out.String(), tt.wantText)
+			if tt.wantText == "" {
+				assert.NotContains(t, out.String(), "requests", "nothing was sent")
+			}
 		})
 	}
 }
