@@ -110,7 +110,8 @@ func newRequestLog(size int) *requestLog {
 }
 
 // add records l and returns its entry's ID. It keeps l's byte slices
-// without copying when they are within the caps, a cut copy otherwise.
+// without copying when they are within the caps, a cut copy otherwise;
+// they are handed over (each buffer recorded once), as the server does.
 func (r *requestLog) add(l server.RequestLog) uint64 {
 	rec := logRecord{
 		entry: LogEntry{
@@ -156,8 +157,19 @@ func (r *requestLog) attach(id uint64, request, response []byte) bool {
 	oldRequest, oldResponse := rec.request, rec.resp
 	rec.request, rec.resp = request, response
 	r.mu.Unlock()
-	server.Recycle(oldRequest, oldResponse)
+	// Bytes attached again are still kept: only replaced ones go back.
+	if !sameMemory(oldRequest, request) && !sameMemory(oldRequest, response) {
+		server.Recycle(oldRequest, nil)
+	}
+	if !sameMemory(oldResponse, request) && !sameMemory(oldResponse, response) {
+		server.Recycle(nil, oldResponse)
+	}
 	return true
+}
+
+// sameMemory reports whether a and b start at the same byte.
+func sameMemory(a, b []byte) bool {
+	return cap(a) > 0 && cap(b) > 0 && &a[:1][0] == &b[:1][0]
 }
 
 // keepBytes returns b when it pins at most max bytes, else a copy of its

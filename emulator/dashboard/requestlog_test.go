@@ -112,6 +112,12 @@ func TestRequestLogAttachBytes(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "GET / HTTP/1.0\\r\\n\n\\r\\n\n", got.Request)
 	assert.Equal(t, "hello", string(got.ResponseBytes))
+	// Attaching the same bytes again keeps them (nothing is recycled
+	// from under the entry).
+	req := got.RequestBytes
+	require.True(t, d.AttachBytes(id, req, req))
+	again, _ := d.log.get(id)
+	assert.Equal(t, req, again.ResponseBytes)
 	d.Add(server.RequestLog{})
 	d.Add(server.RequestLog{})
 	assert.False(t, d.AttachBytes(id, nil, nil), "the entry left the ring")
