@@ -97,7 +97,9 @@ func NewCmdConform(runF func(context.Context, *ConformOptions) error) *cobra.Com
 (conformance/fixture) and compares what comes back: status line and header block byte
 for byte, bodies exactly, as JSON values or as error-page structure, and how the
 connection ended. Scenarios run one at a time, each dial, write and read under a
-deadline; a refused or reset connection is retried with back-off and counted.
+deadline; an attempt that timing may have decided (a refused or reset connection, a
+request answered that the scenario expects lost, any failure under a device profile)
+is retried with back-off and counted.
 
 Targets: the in-process emulator (the default), serving the fixture or, with --script
 or --example, a script of your own, to replay a recording of it; --target, a device or
@@ -169,7 +171,7 @@ Exit status 0 means every scenario passed or matched its declared expected diffe
 	f.DurationVar(&opts.ScenarioTimeout, "scenario-timeout", 0, fmt.Sprintf("deadline of each scenario attempt, steps and reads together, however often bytes arrive (default %d× --timeout, at least %s, plus the scenario's waits)",
 		conformance.ScenarioTimeoutFactor, conformance.MinScenarioTimeout))
 	f.BoolVar(&opts.Clients, "clients", false, "after each target's suite, run the clients report against it, as europi-http clients --target does")
-	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario after a refused or reset connection, `N` (0 to disable)")
+	f.IntVar(&opts.Retries, "retries", conformance.DefaultRetry.Max, "retries of a scenario whose failure timing may have decided (a refused or reset connection, a request answered that should have been lost, any failure under --profile), `N` (0 to disable)")
 	f.IntVar(&opts.GiveUpAfter, "give-up-after", conformance.DefaultGiveUpAfter, "stop a target's run after `N` scenarios in a row got no answer (0: never), so a target that accepts and stays silent or trickles does not cost every scenario's deadline")
 	f.DurationVar(&opts.Deadline, "deadline", 0, "deadline of the whole run, every target together (0: none); scenarios not run by then count as failed")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print notes and declared differences of passing scenarios")
