@@ -153,7 +153,6 @@ func runRawCase(t *testing.T, addr string, c rawCase) outcome {
 
 var (
 	pageRe  = regexp.MustCompile(`(?s)(?:<!DOCTYPE html>\s*)+<html.*?</html>\n?`)
-	paraRe  = regexp.MustCompile(`(?s)<p>(.*?)</p>`)
 	spaceRe = regexp.MustCompile(`\s+`)
 )
 
