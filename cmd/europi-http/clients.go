@@ -12,20 +12,22 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/clients"
 	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
-	"github.com/europi-http/europi-http/internal/emutarget"
-	"github.com/europi-http/europi-http/pyrt"
 )
 
 // ClientsOptions holds every flag of `europi-http clients`, plus what the
 // command gets from its surroundings.
 type ClientsOptions struct {
 	// Target is a running server, HOST:PORT or http://HOST:PORT; "" starts
-	// the in-process emulator with the conformance fixture.
+	// the in-process emulator.
 	Target string
+	// Script and Example name what the in-process emulator serves instead
+	// of the conformance fixture: a .star file, or an embedded example
+	// (--script, --example).
+	Script  string
+	Example string
 	// Clients are the clients to run, in column order.
 	Clients []string
 	// Run selects scenarios by ID (a regular expression) from all areas.
@@ -72,12 +74,15 @@ parsers refuse them, urllib drops them, browsers tolerate them but never see the
 charset. This is the table to read before changing the header format.
 
 By default the requests go to the in-process emulator serving the conformance fixture,
-and the scenarios are the routes (get/ and post/) a client can express: one GET or POST
-with a plain path. Chromium is started once and driven over DevTools through a pipe
+or, with --script or --example, a script of your own (with --scenarios DIR, say, a
+recording of it); --target sends them to a running device or server instead. The
+scenarios are the routes (get/ and post/) a client can express: one GET or POST with a
+plain path. Chromium is started once and driven over DevTools through a pipe
 (no DevTools port), with its sandbox on unless it runs as root.`,
 		Example: `  europi-http clients
   europi-http clients --clients curl,go --run '^get/'
   europi-http clients --target 192.168.4.1:80 --json report.json
+  europi-http clients --example http_control --scenarios rec
   europi-http clients --all -v`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -92,7 +97,7 @@ with a plain path. Chromium is started once and driven over DevTools through a p
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Target, "target", "", "a running device or server, `HOST:PORT` (default: the in-process emulator with the fixture)")
+	f.StringVar(&opts.Target, "target", "", "a running device or server, `HOST:PORT` (default: the in-process emulator)")
 	f.StringSliceVar(&opts.Clients, "clients", clients.Names, "clients to run, in column order, `NAME`[,NAME]: "+strings.Join(clients.Names, ", "))
 	f.StringVar(&opts.Run, "run", "", "only scenarios whose ID matches this `REGEXP` (from every area)")
 	f.BoolVar(&opts.All, "all", false, "every scenario a real client can send, not only the routes under get/ and post/")
@@ -101,6 +106,7 @@ with a plain path. Chromium is started once and driven over DevTools through a p
 	f.DurationVar(&opts.Timeout, "timeout", clients.DefaultTimeout, "deadline of each client's exchange")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "also print, per scenario and client, the headers kept, the body or the error")
 	f.StringVar(&opts.Chromium, "chromium", "", "the browser `PATH` to run (default: $"+clients.EnvChromium+", else chromium on PATH)")
+	addScriptFlags(cmd, &opts.Script, &opts.Example, "the conformance fixture in the in-process emulator")
 	return cmd
 }
 
@@ -113,6 +119,9 @@ func (o *ClientsOptions) validate() error {
 		return fmt.Errorf("--clients: %w", err)
 	}
 	if o.Target != "" {
+		if o.Script != "" || o.Example != "" {
+			return errors.New("--script and --example choose what the in-process emulator serves: not with --target, which sends the requests to a running server instead")
+		}
 		spec, err := parseTargetSpec(o.Target)
 		if err != nil {
 			return err
@@ -148,6 +157,9 @@ func (o *ClientsOptions) requests() ([]clients.Request, error) {
 
 // runClients runs `europi-http clients` with parsed options.
 func runClients(ctx context.Context, o *ClientsOptions) error {
+	if err := checkScript(o.emulatorConfig(), o.targetAddr == ""); err != nil {
+		return err
+	}
 	reqs, err := o.requests()
 	if err != nil {
 		return err
@@ -176,12 +188,12 @@ func runClients(ctx context.Context, o *ClientsOptions) error {
 		_ = c.Close()
 	}
 	if addr == "" {
-		t, stop, err := fixtureEmulator(ctx)
+		t, stop, err := startEmulatorTarget(ctx, o.emulatorConfig(), nil)
 		if err != nil {
-			return fmt.Errorf("starting the emulator: %w", err)
+			return err
 		}
 		defer stop()
-		addr, what = t.Addr, "the emulator with the conformance fixture"
+		addr, what = t.Addr, "the emulator with "+scriptLabel(o.Script, o.Example, "the conformance fixture")
 	}
 	fmt.Fprintf(o.ErrOut, "clients: %d scenario(s) through %s against %s\n", len(reqs), strings.Join(o.Clients, ", "), what)
 
@@ -226,15 +238,10 @@ func (o *ClientsOptions) missingByPath(rep clients.Report) error {
 	return nil
 }
 
-// fixtureEmulator starts the in-process emulator with the conformance
-// fixture as conform does (CPython differences, host profile), for the
-// commands that need a target when the user names none.
-func fixtureEmulator(ctx context.Context) (conformance.Target, func(), error) {
-	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: emulator.Config{Runtime: pyrt.CPython}})
-	if err != nil {
-		return conformance.Target{}, nil, err
-	}
-	return t.Target, t.Stop, nil
+// emulatorConfig is the in-process emulator --script or --example asks
+// for (the fixture when neither is given), as conform starts it.
+func (o *ClientsOptions) emulatorConfig() emulator.Config {
+	return scriptEmulatorConfig(o.Script, o.Example, nil)
 }
 
 // writeClientsJSON writes the --json report to standard output ("-") or

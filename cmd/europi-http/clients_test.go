@@ -43,6 +43,14 @@ func TestClientsFlags(t *testing.T) {
 		{"target with labels", []string{"--target", "pico-w=10.0.0.5:80"}, ClientsOptions{}, "takes no labels"},
 		{"https target", []string{"--target", "https://10.0.0.5"}, ClientsOptions{}, "only http://"},
 		{"positional args", []string{"x"}, ClientsOptions{}, "unknown command"},
+		{"script", []string{"--script", "app.star"}, def(func(o *ClientsOptions) { o.Script = "app.star" }), ""},
+		{"example", []string{"--example", "http_control", "--scenarios", "rec"},
+			def(func(o *ClientsOptions) { o.Example, o.Scenarios = "http_control", "rec" }), ""},
+		{"script and example", []string{"--script", "app.star", "--example", "status"}, ClientsOptions{}, "[example script] were all set"},
+		{"script with a target", []string{"--script", "app.star", "--target", "127.0.0.1:1"}, ClientsOptions{},
+			"--script and --example choose what the in-process emulator serves: not with --target"},
+		{"example with a target", []string{"--target", "127.0.0.1:1", "--example", "status"}, ClientsOptions{},
+			"--script and --example choose what the in-process emulator serves: not with --target"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +104,57 @@ func TestRunClientsSelection(t *testing.T) {
 	o := clientsOpts(&out, &out, "", "go")
 	o.Scenarios = filepath.Join(t.TempDir(), "missing")
 	assert.ErrorContains(t, runClients(t.Context(), o), "scenarios folder")
+}
+
+// TestRunClientsOnAnExample sends the requests to the emulator serving
+// --example or --script instead of the fixture: GET /text answers
+// http_control's page (the fixture's is text/plain), and a script that does
+// not load is bad input before anything starts.
+func TestRunClientsOnAnExample(t *testing.T) {
+	broken := filepath.Join(t.TempDir(), "broken.star")
+	require.NoError(t, os.WriteFile(broken, []byte("x = \n"), 0o644))
+	tests := []struct {
+		name            string
+		script, example string
+		wantProgress    string
+		wantRow         string
+		wantErr         string
+	}{
+		{"the fixture", "", "", "against the emulator with the conformance fixture", `get/text +200 text/plain +refused`, ""},
+		{"an example", "", "http_control", "against the emulator with example http_control", `get/text +200 text/html +refused`, ""},
+		{"a script that does not load", broken, "", "", "", "--script " + broken + ": " + broken + ":1:"},
+		{"an unknown example", "", "nope", "", "", `--example nope: no example called "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			o := clientsOpts(&out, &errOut, "^get/text$", "go")
+			o.Script, o.Example = tt.script, tt.example
+			o.JSON = filepath.Join(t.TempDir(), "report.json")
+			err := runClients(t.Context(), o)
+			if tt.wantErr != "" {
+				assert.ErrorContains(t, err, tt.wantErr)
+				assert.Equal(t, 2, exitCode(err))
+				assert.NotContains(t, err.Error(), "\n", "one line")
+				assert.Empty(t, errOut.String(), "nothing ran")
+				return
+			}
+			require.NoError(t, err, out.String())
+			assert.Contains(t, errOut.String(), "clients: 1 scenario(s) through go "+tt.wantProgress+"\n")
+			assert.Regexp(t, tt.wantRow, out.String())
+			data, err := os.ReadFile(o.JSON)
+			require.NoError(t, err)
+			var rep struct {
+				Rows []struct {
+					DeviceBody string `json:"device_body"`
+				} `json:"rows"`
+			}
+			require.NoError(t, json.Unmarshal(data, &rep))
+			require.Len(t, rep.Rows, 1)
+			// The title of http_control's page, not of the fixture's.
+			assert.Equal(t, tt.example != "", strings.Contains(rep.Rows[0].DeviceBody, "<title>EuroPi CV control</title>"), rep.Rows[0].DeviceBody)
+		})
+	}
 }
 
 // TestClientsReportOnTheFixture runs the report as CI does, against the

@@ -17,7 +17,6 @@ import (
 	"github.com/europi-http/europi-http/emulator/profile"
 	"github.com/europi-http/europi-http/internal/emutarget"
 	"github.com/europi-http/europi-http/internal/upstream"
-	"github.com/europi-http/europi-http/pyrt"
 )
 
 // launcher starts one target and says how to stop it.
@@ -39,7 +38,7 @@ func (o *ConformOptions) launchers() []launcher {
 		profiles, _ := conformProfiles(o.Profiles, o.Without, o.Race) // validated with the flags
 		for _, p := range profiles {
 			l := launcher{name: emutarget.Name(p), start: func(ctx context.Context) (conformance.Target, func(), error) {
-				return o.startEmulatorTarget(ctx, p)
+				return startEmulatorTarget(ctx, o.emulatorConfig(), p)
 			}}
 			if p.Name != profile.Host {
 				l.overrideLabel = p.Name
@@ -69,20 +68,10 @@ func (o *ConformOptions) launchers() []launcher {
 	return out
 }
 
-// startEmulatorTarget starts the in-process emulator under a device
-// profile, serving --script, --example or the fixture.
-func (o *ConformOptions) startEmulatorTarget(ctx context.Context, p *profile.Profile) (conformance.Target, func(), error) {
-	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: o.emulatorConfig(), Profile: p})
-	if err != nil {
-		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
-	}
-	return t.Target, t.Stop, nil
-}
-
 // emulatorConfig is the emulator --script or --example asks for (the
-// fixture when neither is given), copying CPython's differences.
+// fixture when neither is given).
 func (o *ConformOptions) emulatorConfig() emulator.Config {
-	return emulator.Config{ScriptPath: o.Script, Example: o.Example, Runtime: pyrt.CPython}
+	return scriptEmulatorConfig(o.Script, o.Example, nil)
 }
 
 // upstreamStarter returns a launcher that starts upstream's http_server.py

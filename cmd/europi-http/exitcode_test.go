@@ -65,6 +65,9 @@ func TestExecuteExitCodes(t *testing.T) {
 		{"profiles: unknown profile", []string{"profiles", "pico-x"}, 2},
 		{"bench: not http", []string{"bench", "--target", "ftp://127.0.0.1/"}, 2},
 		{"bench: --body not there", []string{"bench", "--target", "http://127.0.0.1:1/", "-X", "POST", "--body", filepath.Join(dir, "none")}, 2},
+		{"clients: --example with --target", []string{"clients", "--example", "status", "--target", "127.0.0.1:1"}, 2},
+		{"clients: --script and --example", []string{"clients", "--script", broken, "--example", "status"}, 2},
+		{"clients: a script that does not load", []string{"clients", "--clients", "go", "--script", broken}, 2},
 		{"clients: --json not writable", []string{"clients", "--clients", "go", "--json", filepath.Join(dir, "no", "such", "r.json")}, 2},
 	}
 	for _, tt := range tests {

@@ -15,7 +15,6 @@ import (
 	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/emulator"
 	"github.com/europi-http/europi-http/internal/emutarget"
-	"github.com/europi-http/europi-http/pyrt"
 )
 
 // defaultRecordListen is where record listens unless told: loopback, as
@@ -168,10 +167,9 @@ func runRecord(ctx context.Context, o *RecordOptions) error {
 }
 
 // emulatorConfig is the in-process emulator --script or --example asks
-// for (the fixture when neither is given) driving io, copying CPython's
-// differences.
+// for (the fixture when neither is given) driving io.
 func (o *RecordOptions) emulatorConfig(io *emulator.IO) emulator.Config {
-	return emulator.Config{ScriptPath: o.Script, Example: o.Example, IO: io, Runtime: pyrt.CPython}
+	return scriptEmulatorConfig(o.Script, o.Example, io)
 }
 
 // recordOn relays the clients ln accepts until ctx ends, and owns ln.

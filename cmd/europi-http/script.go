@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/emulator"
+	"github.com/europi-http/europi-http/emulator/profile"
+	"github.com/europi-http/europi-http/internal/emutarget"
+	"github.com/europi-http/europi-http/pyrt"
 )
 
 // addScriptFlags adds --script FILE and --example NAME, which cannot be
@@ -44,4 +49,22 @@ func scriptLabel(script, example, byDefault string) string {
 		return "example " + example
 	}
 	return byDefault
+}
+
+// scriptEmulatorConfig is the in-process emulator of conform, record and
+// clients: serving script (--script) or example (--example), the
+// conformance fixture when both are "", on io (nil: a panel of its own),
+// copying CPython's differences as the fixture's expectations do.
+func scriptEmulatorConfig(script, example string, io *emulator.IO) emulator.Config {
+	return emulator.Config{ScriptPath: script, Example: example, IO: io, Runtime: pyrt.CPython}
+}
+
+// startEmulatorTarget starts the emulator cfg describes under device
+// profile p (nil: the host) as a conformance target, and says how to stop it.
+func startEmulatorTarget(ctx context.Context, cfg emulator.Config, p *profile.Profile) (conformance.Target, func(), error) {
+	t, err := emutarget.Start(ctx, emutarget.Config{Emulator: cfg, Profile: p})
+	if err != nil {
+		return conformance.Target{}, nil, fmt.Errorf("starting the emulator: %w", err)
+	}
+	return t.Target, t.Stop, nil
 }
