@@ -74,15 +74,15 @@ parsers refuse them, urllib drops them, browsers tolerate them but never see the
 charset. This is the table to read before changing the header format.
 
 By default the requests go to the in-process emulator serving the conformance fixture,
-or, with --script or --example, a script of your own (with --scenarios DIR, say, a
-recording of it); --target sends them to a running device or server instead. The
+or, with --script or --example, a script of your own (with --scenarios DIR --all, say,
+a recording of it); --target sends them to a running device or server instead. The
 scenarios are the routes (get/ and post/) a client can express: one GET or POST with a
-plain path. Chromium is started once and driven over DevTools through a pipe
+plain path; --all takes every scenario that is one, wherever it is. Chromium is started once and driven over DevTools through a pipe
 (no DevTools port), with its sandbox on unless it runs as root.`,
 		Example: `  europi-http clients
   europi-http clients --clients curl,go --run '^get/'
   europi-http clients --target 192.168.4.1:80 --json report.json
-  europi-http clients --example http_control --scenarios rec
+  europi-http clients --example http_control --scenarios rec --all
   europi-http clients --all -v`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
