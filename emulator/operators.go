@@ -19,22 +19,26 @@ import (
 // them. It checks the size of the result and hands everything to
 // starlark.Binary, so results, error messages and their positions stay
 // Starlark's; an operation costs a builtin call more. `x += y` extends a
-// list in place, which a wrapped operand would not, so it becomes
-// `x += $add_check(x, y)`, which checks the size and returns y; that
-// needs x to be a plain name, which it nearly always is.
+// list in place, which a wrapped operand would not, so `name += y`
+// becomes `name += $add_check(name, y)`, which checks the size and
+// returns y. An element or attribute (`a[i] += y`, `x.f += y`) cannot be
+// named twice without evaluating its target twice, so there y goes
+// through $addend_guard, whose wrapper does the += itself (addend.go).
 
-// operandGuardName and addCheckName are the builtins the rewritten
-// operands go through; the "$" keeps them out of reach of any name a
-// script can write.
+// operandGuardName, addCheckName and addendGuardName are the builtins the
+// rewritten operands go through; the "$" keeps them out of reach of any
+// name a script can write.
 const (
 	operandGuardName = "$operand_guard"
 	addCheckName     = "$add_check"
+	addendGuardName  = "$addend_guard"
 )
 
 // guardOperators rewrites f so that every x * y and x + y becomes
 // x op $operand_guard(y), every x % y becomes $operand_guard(x) % y, every
-// x *= y and name %= y likewise, and every name += y becomes
-// name += $add_check(name, y). A `+` or `%` with a
+// x *= y and name %= y likewise, every name += y becomes
+// name += $add_check(name, y), and any other x += y becomes
+// x += $addend_guard(y). A `+` or `%` with a
 // number literal on either side is left alone: it is arithmetic, and
 // loop counters stay cheap.
 func guardOperators(f *syntax.File) {
@@ -65,6 +69,8 @@ func guardOperators(f *syntax.File) {
 			case n.Op == syntax.PLUS_EQ && !isNumber(n.RHS):
 				if id, ok := n.LHS.(*syntax.Ident); ok {
 					n.RHS = guardCall(addCheckName, &syntax.Ident{NamePos: id.NamePos, Name: id.Name}, n.RHS)
+				} else {
+					n.RHS = guardCall(addendGuardName, n.RHS)
 				}
 			}
 		}
@@ -173,18 +179,28 @@ func checkRepeat(thread *starlark.Thread, x, y starlark.Value) error {
 // checkConcat refuses x + y (or x += y) if the result would not fit the
 // memory limit.
 func checkConcat(thread *starlark.Thread, x, y starlark.Value) error {
-	xs, ok := sequenceSize(x)
+	need, ok := concatSize(x, y)
 	if !ok {
 		return nil
 	}
+	return checkAlloc(thread, need, fmt.Sprintf("%s + %s", pyTypeName(x), pyTypeName(y)))
+}
+
+// concatSize is the bytes x + y takes, for a string, bytes, list or tuple
+// x, or false when that is not x + y's size to check.
+func concatSize(x, y starlark.Value) (uint64, bool) {
+	xs, ok := sequenceSize(x)
+	if !ok {
+		return 0, false
+	}
 	ys, ok := sequenceSize(y)
 	if !ok {
-		if _, isList := x.(*starlark.List); !isList {
-			return nil
+		if _, isList := x.(*starlark.List); !isList || !isIterable(y) {
+			return 0, false // no sequence, or an error
 		}
 		ys = mulSat(knownLen(y), valueSize) // a list extended by any iterable
 	}
-	return checkAlloc(thread, addSat(xs, ys), fmt.Sprintf("%s + %s", pyTypeName(x), pyTypeName(y)))
+	return addSat(xs, ys), true
 }
 
 // sequenceSize is the bytes a string, bytes, list or tuple takes.

@@ -119,7 +119,7 @@ func execScript(thread *starlark.Thread, src source, predeclared starlark.String
 		return err
 	}
 	guardOperators(f)
-	guardStringMethods(f)
+	guardMethods(f)
 	prog, err := starlark.FileProgram(f, predeclared.Has)
 	if err != nil {
 		return err
@@ -155,7 +155,8 @@ func newBuiltins() starlark.StringDict {
 		"MAX_INPUT_VOLTAGE":   starlark.Float(MaxInputVoltage),
 		operandGuardName:      operandGuard,
 		addCheckName:          addCheck,
-		strGuardName:          strGuard,
+		methodGuardName:       methodGuard,
+		addendGuardName:       addendGuard,
 	})
 	maps.Copy(d, EuroPi.Members)
 	d.Freeze()

@@ -1,28 +1,17 @@
 package emulator
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 )
 
 // Some string methods build far more than they are given in one step:
 // "".join([s] * 1024), s.replace("", s), "{0}{0}".format(s), and split,
-// whose every part costs a list slot and a string header. Their calls
-// cannot be hooked either, so the rewrite that guards the operators
-// (operators.go) also turns every s.join (and the others below) into
-// $str_guard(s).join: for a string, the guard returns a stand-in whose
-// methods check the size of their result and then call the string's own;
-// for anything else it returns the value itself, so Starlark's own
-// attribute lookup and its messages apply. getattr() is guarded the same
-// way.
-
-// strGuardName is the builtin the receivers go through.
-const strGuardName = "$str_guard"
+// whose every part costs a list slot and a string header. Their calls are
+// checked as methods.go describes.
 
 // stringMethodChecks estimate, before the call, what each guarded string
 // method will allocate.
@@ -35,78 +24,6 @@ var stringMethodChecks = map[string]func(thread *starlark.Thread, s string, args
 	"split":      checkSplit,
 	"rsplit":     checkSplit,
 	"splitlines": checkSplitLines,
-}
-
-// guardStringMethods rewrites every x.join (and the others above) in f to
-// $str_guard(x).join.
-func guardStringMethods(f *syntax.File) {
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if dot, ok := n.(*syntax.DotExpr); ok && stringMethodChecks[dot.Name.Name] != nil {
-			dot.X = guardCall(strGuardName, dot.X)
-		}
-		return true
-	})
-}
-
-// strGuard is the builtin $str_guard(x).
-var strGuard = starlark.NewBuiltin(strGuardName, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) != 1 || len(kwargs) != 0 {
-		return nil, fmt.Errorf("%s: want one value", b.Name())
-	}
-	if s, ok := args[0].(starlark.String); ok {
-		return guardedString{s}, nil
-	}
-	return args[0], nil
-})
-
-// guardedString stands in for a string whose method is about to be
-// looked up; it reads as the string itself.
-type guardedString struct{ s starlark.String }
-
-var _ starlark.HasAttrs = guardedString{}
-
-func (g guardedString) String() string        { return g.s.String() }
-func (g guardedString) Type() string          { return g.s.Type() }
-func (g guardedString) Freeze()               {}
-func (g guardedString) Truth() starlark.Bool  { return g.s.Truth() }
-func (g guardedString) Hash() (uint32, error) { return g.s.Hash() }
-func (g guardedString) AttrNames() []string   { return g.s.AttrNames() }
-
-func (g guardedString) Attr(name string) (starlark.Value, error) {
-	return guardedStringMethod(g.s, name)
-}
-
-// guardedStringMethod is s.name, checked when it is one of
-// stringMethodChecks.
-func guardedStringMethod(s starlark.String, name string) (starlark.Value, error) {
-	method, err := s.Attr(name)
-	check := stringMethodChecks[name]
-	if err != nil || check == nil {
-		return method, err
-	}
-	orig := method.(*starlark.Builtin)
-	return starlark.NewBuiltin(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		if err := check(thread, string(s), args, kwargs); err != nil {
-			return nil, err
-		}
-		return orig.CallInternal(thread, args, kwargs)
-	}).BindReceiver(s), nil
-}
-
-// universeGetattr is Starlark's own getattr.
-var universeGetattr = starlark.Universe["getattr"].(*starlark.Builtin)
-
-// guardedGetattr is getattr(x, name, default), with the string methods
-// above checked as x.name is.
-func guardedGetattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) >= 2 && len(kwargs) == 0 {
-		s, isString := args[0].(starlark.String)
-		name, isName := args[1].(starlark.String)
-		if isString && isName && stringMethodChecks[string(name)] != nil {
-			return guardedStringMethod(s, string(name))
-		}
-	}
-	return universeGetattr.CallInternal(thread, args, kwargs)
 }
 
 // checkJoin refuses sep.join(iterable) past the memory limit.
