@@ -22,24 +22,15 @@ var addendGuard = starlark.NewBuiltin(addendGuardName, func(thread *starlark.Thr
 	if len(args) != 1 || len(kwargs) != 0 {
 		return nil, fmt.Errorf("%s: want one operand", b.Name())
 	}
-	return &addend{v: args[0], thread: thread}, nil
+	return &addend{guardedOperand{v: args[0], thread: thread}}, nil
 })
 
 // addend is the y of an element's or attribute's `+= y` on its way to the
-// +=. Like guardedOperand, it lives only between two instructions and
-// reads as the value it wraps.
-type addend struct {
-	v      starlark.Value
-	thread *starlark.Thread
-}
+// +=. Like the guardedOperand it is, it lives only between two
+// instructions and reads as the value it wraps; only its Binary differs.
+type addend struct{ guardedOperand }
 
 var _ starlark.HasBinary = (*addend)(nil)
-
-func (a *addend) String() string        { return a.v.String() }
-func (a *addend) Type() string          { return a.v.Type() }
-func (a *addend) Freeze()               { a.v.Freeze() }
-func (a *addend) Truth() starlark.Bool  { return a.v.Truth() }
-func (a *addend) Hash() (uint32, error) { return a.v.Hash() }
 
 // Binary does x += a.v, refusing a result larger than the memory limit
 // before it is allocated.
