@@ -59,7 +59,8 @@ your checkout.
 run exits with the interpreter's exit code; with --watch it restarts the interpreter
 when the script or the firmware changes (the panel keeps its state) and waits for
 the next edit when the script ends. An interpreter that cannot be found, a checkout
-without the firmware, or a script that does not import exit with code 2.`,
+without the firmware, or a script that does not import (one that does not compile, or
+whose top level fails on an import statement) exit with code 2.`,
 		Example: `  # upstream's web control page: six sliders that set CV1-CV6
   europi-http run contrib.http_control --firmware ~/src/EuroPi
   # then open http://127.0.0.1:8080/ for the page and http://127.0.0.1:8081/ for the panel

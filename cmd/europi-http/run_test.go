@@ -89,8 +89,9 @@ func sets(args []string) []string {
 	return nil
 }
 
-// TestRunExitCodes: run exits with the interpreter's code, and with 2 for
-// a script that does not import.
+// TestRunExitCodes: run exits with the interpreter's code, and with 2 and
+// one line for a script that does not import: one that does not compile,
+// or whose top level fails on an import statement.
 func TestRunExitCodes(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not on PATH")
@@ -104,6 +105,8 @@ func TestRunExitCodes(t *testing.T) {
 		{"exits.py", 3, "the script exited with code 3"},
 		{"raises.py", 1, "ValueError: boom from the test script"},
 		{"syntax.py", 2, "does not import"},
+		{"imports_missing.py", 2, "imports_missing.py does not import: ModuleNotFoundError: No module named 'no_such_module_for_the_test'"},
+		{"imports_at_run_time.py", 1, "ModuleNotFoundError: No module named 'no_such_module_at_run_time'"},
 	}
 	for _, c := range cases {
 		t.Run(c.script, func(t *testing.T) {

@@ -19,15 +19,16 @@ import (
 // The channel's message kinds (CHANNEL.md): one byte each, followed by a
 // 16-bit big-endian payload length and the payload.
 const (
-	msgHello    = 'H' // interpreter → panel: secret, a space, the interpreter's name
-	msgDuty     = 'P' // interpreter → panel: pin, duty (16 bits)
-	msgFrame    = 'F' // interpreter → panel: the OLED's 512-byte frame
-	msgListen   = 'L' // interpreter → panel: the port asked for, the port bound (16 bits each)
-	msgStarted  = 'S' // interpreter → panel: the script imported and starts
-	msgIRQ      = 'I' // interpreter → panel: pin, trigger of a Pin.irq handler set (0: removed)
-	msgAnalogue = 'A' // panel → interpreter: pin, ADC reading (16 bits)
-	msgDigital  = 'D' // panel → interpreter: pin, level (0 or 1)
-	msgReady    = 'R' // panel → interpreter: every input has its first value
+	msgHello       = 'H' // interpreter → panel: secret, a space, the interpreter's name
+	msgDuty        = 'P' // interpreter → panel: pin, duty (16 bits)
+	msgFrame       = 'F' // interpreter → panel: the OLED's 512-byte frame
+	msgListen      = 'L' // interpreter → panel: the port asked for, the port bound (16 bits each)
+	msgStarted     = 'S' // interpreter → panel: the script imported and starts
+	msgNotImported = 'N' // interpreter → panel: after all, the script's top level failed on an import
+	msgIRQ         = 'I' // interpreter → panel: pin, trigger of a Pin.irq handler set (0: removed)
+	msgAnalogue    = 'A' // panel → interpreter: pin, ADC reading (16 bits)
+	msgDigital     = 'D' // panel → interpreter: pin, level (0 or 1)
+	msgReady       = 'R' // panel → interpreter: every input has its first value
 )
 
 // helloTimeout bounds how long a connection to the channel may take to
@@ -38,6 +39,9 @@ const helloTimeout = 5 * time.Second
 type channelHooks struct {
 	// started is called when the script has imported.
 	started func()
+	// notImported is called when a plain module, started, failed on an
+	// import statement of its top level: it did not import after all.
+	notImported func()
 	// listening is called when the script's server binds: the port it
 	// asked for, and the loopback port it got.
 	listening func(asked, bound int)
@@ -193,6 +197,10 @@ func readOutputs(r *bufio.Reader, panel *emulator.IO, hooks channelHooks) error 
 		case kind == msgStarted:
 			if hooks.started != nil {
 				hooks.started()
+			}
+		case kind == msgNotImported:
+			if hooks.notImported != nil {
+				hooks.notImported()
 			}
 		default:
 			if hooks.problem != nil {

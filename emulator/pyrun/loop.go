@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/europi-http/europi-http/emulator"
@@ -90,9 +91,11 @@ func (r *Runner) runOnce(ctx context.Context, edits <-chan struct{}) (outcome, e
 	chCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	started := make(chan struct{})
+	started, notImported := make(chan struct{}), make(chan struct{})
 	hooks := channelHooks{
-		started: func() { close(started) },
+		// Once each: a script can reach the channel and send them again.
+		started:     sync.OnceFunc(func() { close(started) }),
+		notImported: sync.OnceFunc(func() { close(notImported) }),
 		listening: func(asked, bound int) {
 			r.mu.Lock()
 			r.askedPort = asked
@@ -155,6 +158,11 @@ func (r *Runner) runOnce(ctx context.Context, edits <-chan struct{}) (outcome, e
 	select {
 	case <-started:
 		out.started = true
+	default:
+	}
+	select {
+	case <-notImported:
+		out.started = false
 	default:
 	}
 	out.code = p.exitCode()

@@ -64,7 +64,9 @@ func TestPanelThroughStandins(t *testing.T) {
 
 // TestScriptEnds covers the ways a script ends: an exception (its
 // traceback in the log and the status), its own exit code, and a script
-// that does not compile (a SetupError, code 2).
+// that does not compile or whose top level fails on an import statement,
+// there or in a module it imports (a SetupError, code 2); an ImportError
+// raised at run time is an exception like any other.
 func TestScriptEnds(t *testing.T) {
 	cases := []struct {
 		script    string
@@ -76,6 +78,10 @@ func TestScriptEnds(t *testing.T) {
 		{script: "raises.py", code: 1, inError: "ValueError: boom from the test script", stateWant: "exited with code 1"},
 		{script: "exits.py", code: 3, stateWant: "exited with code 3"},
 		{script: "syntax.py", code: 2, setup: true, inError: "SyntaxError", stateWant: "did not import"},
+		{script: "imports_missing.py", code: 2, setup: true, inError: "no_such_module_for_the_test", stateWant: "did not import"},
+		{script: "imports_broken.py", code: 2, setup: true, inError: "no_such_package_for_the_test", stateWant: "did not import"},
+		{script: "imports_at_run_time.py", code: 1, inError: "no_such_module_at_run_time", stateWant: "exited with code 1"},
+		{script: "raises_import_error.py", code: 1, inError: "ImportError: raised by the test script", stateWant: "exited with code 1"},
 	}
 	for _, python := range interpreters(t) {
 		for _, c := range cases {
@@ -87,6 +93,7 @@ func TestScriptEnds(t *testing.T) {
 					var se *SetupError
 					require.ErrorAs(t, err, &se)
 					assert.Contains(t, se.Error(), "does not import")
+					assert.Contains(t, se.Error(), c.inError)
 					assert.NotContains(t, se.Error(), "\n")
 				} else {
 					require.NoError(t, err)

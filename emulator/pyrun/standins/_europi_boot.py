@@ -8,8 +8,9 @@
 # file) and starts it as EuroPi's menu does: a script with a EuroPiScript
 # subclass is constructed and its main() called; any other runs as
 # __main__. A script that does not import exits with code 2 before the
-# STARTED message; after it, an exception ends the interpreter with its own
-# traceback and exit code.
+# STARTED message, and so does a plain module whose top level fails on an
+# import statement (after STARTED: it sends NOT_IMPORTED first); otherwise
+# an exception ends the interpreter with its own traceback and exit code.
 
 import sys
 
@@ -71,7 +72,7 @@ def _start_script(path):
             sys.print_exception(err)
             sys.exit(2)
         scope = {"__name__": "__main__", "__file__": path}
-        return lambda: exec(code, scope)
+        return lambda: _run_module(code, scope, path, source)
     try:
         module = __import__(name)
     except Exception as err:
@@ -91,6 +92,44 @@ def _start_script(path):
         sys.exit(2)
     script_class = leaves[0]
     return lambda: script_class().main()
+
+
+def _run_module(code, scope, path, source):
+    """Run a plain module. Its top level is its import: an import statement
+    there that fails is a script that does not import (exit code 2), as an
+    EuroPiScript's module that fails to import is; an ImportError raised at
+    run time, by a call, keeps its own traceback and exit code."""
+    try:
+        exec(code, scope)
+    except ImportError as err:
+        if not _raised_by_top_level_import(err, path, source):
+            raise
+        import _europi_panel
+
+        sys.print_exception(err)
+        _europi_panel.send(_europi_panel.NOT_IMPORTED, b"")
+        sys.exit(2)
+
+
+def _raised_by_top_level_import(err, path, source):
+    """Whether the last frame of the script in err's traceback is its top
+    level, on an import statement. The traceback is read as text, the one
+    form both MicroPython and CPython give."""
+    import io
+
+    text = io.StringIO()
+    sys.print_exception(err, text)
+    prefix = '  File "%s", line ' % path
+    last = None
+    for line in text.getvalue().split("\n"):
+        if line.startswith(prefix):
+            last = line[len(prefix) :]
+    if last is None or not last.endswith(", in <module>"):
+        return False
+    number = int(last.split(",")[0])
+    lines = source.split("\n")
+    statement = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    return statement.startswith("import ") or statement.startswith("from ")
 
 
 def main():

@@ -19,6 +19,7 @@ DUTY = 0x50  # P: pin, 16-bit PWM duty
 FRAME = 0x46  # F: the OLED's 512-byte frame
 LISTEN = 0x4C  # L: device port, real port
 STARTED = 0x53  # S: the script imported; its main loop starts
+NOT_IMPORTED = 0x4E  # N: a plain module's top level failed on an import
 IRQ = 0x49  # I: pin, trigger: a Pin.irq handler was set (trigger 0: removed)
 ANALOGUE = 0x41  # A: pin, 16-bit ADC reading
 DIGITAL = 0x44  # D: pin, level 0 or 1

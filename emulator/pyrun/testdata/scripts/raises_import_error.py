@@ -1,0 +1,3 @@
+# europi-http test script: an ImportError its top level raises itself, not
+# an import statement.
+raise ImportError("raised by the test script")
