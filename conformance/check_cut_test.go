@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // cutCapture is a capture of one main connection that kept the first
@@ -52,7 +54,7 @@ func TestCheckCutConnection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := mustParse(t, "t/cut", minimal+"[expect]\n"+tt.expect+"\n")
+			s := scenariotest.MustParse(t, "t/cut", scenariotest.Minimal+"[expect]\n"+tt.expect+"\n")
 			got := Check(Resolve(s, nil), cutCapture(tt.data, tt.kept))
 			var whats []string
 			for _, f := range got {
@@ -68,7 +70,7 @@ func TestCheckCutConnection(t *testing.T) {
 }
 
 func TestCheckLengthOfACutConnectionIsUpdatable(t *testing.T) {
-	s := mustParse(t, "t/cut", minimal+"[expect]\nlength 5\n")
+	s := scenariotest.MustParse(t, "t/cut", scenariotest.Minimal+"[expect]\nlength 5\n")
 	c := cutCapture("HTTP/1.0 200 OK\r\n\r\n"+strings.Repeat("x", 3000), 100)
 	res := Result{ID: s.ID, Scenario: s, Resolved: Resolve(s, nil), Capture: c, Status: StatusFail}
 	res.Failures = Check(res.Resolved, c)
@@ -84,7 +86,7 @@ func TestUpdateLeavesBytesThatWereNotKept(t *testing.T) {
 	c := cutCapture("HTTP/1.0 200 OK\r\n\r\n"+strings.Repeat("y", 3000), 100)
 	for _, label := range []string{"", "pico-w"} {
 		t.Run("label "+label, func(t *testing.T) {
-			s := mustParse(t, "t/cut", minimal+"[expect]\nbody \"x\"\nend rst\n")
+			s := scenariotest.MustParse(t, "t/cut", scenariotest.Minimal+"[expect]\nbody \"x\"\nend rst\n")
 			res := Result{ID: s.ID, Scenario: s, Resolved: Resolve(s, nil), Capture: c, Status: StatusFail}
 			res.Failures = Check(res.Resolved, c)
 			update := Update
@@ -101,7 +103,7 @@ func TestUpdateLeavesBytesThatWereNotKept(t *testing.T) {
 }
 
 func TestCheckScenarioOverran(t *testing.T) {
-	s := mustParse(t, "t/x", minimal+"[expect]\nend fin\n")
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Minimal+"[expect]\nend fin\n")
 	c := captureOf("HTTP/1.0 2", scenario.EndDeadline)
 	c.Overran, c.Deadline = true, 3*time.Second
 	got := Check(Resolve(s, nil), c)
@@ -134,7 +136,7 @@ func TestExplainIsBoundedWhateverTheBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := mustParse(t, "t/big", minimal+"[expect]\n"+tt.expect+"\n")
+			s := scenariotest.MustParse(t, "t/big", scenariotest.Minimal+"[expect]\n"+tt.expect+"\n")
 			got := Check(Resolve(s, nil), captureOf(tt.data, scenario.EndFIN))
 			require.Len(t, got, 1)
 			text := got[0].Explain()

@@ -3,13 +3,12 @@ package conformance
 import (
 	"testing"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// okText is a response as upstream writes it.
-const okText = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi\n"
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+)
 
 // teapotPage is an error page in a markup of our own: the matcher must only
 // care about its structure.
@@ -30,19 +29,19 @@ func TestCheckClauses(t *testing.T) {
 		end     scenario.End
 		failing []string // What of each failure, in order
 	}{
-		{"exact pass", `status "HTTP/1.0 200 OK\r\n"` + "\n" + `header "Content-type: text/plain\r\n"` + "\n" + `header "charset=utf-8\r\n"` + "\n" + `body "plain text from EuroPi\n"` + "\nend fin", okText, scenario.EndFIN, nil},
-		{"status differs", `status "HTTP/1.0 201 OK\r\n"`, okText, scenario.EndFIN, []string{"status"}},
-		{"header order matters", `header "charset=utf-8\r\n"` + "\n" + `header "Content-type: text/plain\r\n"`, okText, scenario.EndFIN, []string{"header"}},
-		{"missing header line", `header "Content-type: text/plain\r\n"`, okText, scenario.EndFIN, []string{"header"}},
+		{"exact pass", `status "HTTP/1.0 200 OK\r\n"` + "\n" + `header "Content-type: text/plain\r\n"` + "\n" + `header "charset=utf-8\r\n"` + "\n" + `body "plain text from EuroPi\n"` + "\nend fin", scenariotest.TextAnswer, scenario.EndFIN, nil},
+		{"status differs", `status "HTTP/1.0 201 OK\r\n"`, scenariotest.TextAnswer, scenario.EndFIN, []string{"status"}},
+		{"header order matters", `header "charset=utf-8\r\n"` + "\n" + `header "Content-type: text/plain\r\n"`, scenariotest.TextAnswer, scenario.EndFIN, []string{"header"}},
+		{"missing header line", `header "Content-type: text/plain\r\n"`, scenariotest.TextAnswer, scenario.EndFIN, []string{"header"}},
 		{"head never ends", `header "Content-type: text/plain\r\n"`, "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n", scenario.EndRST, []string{"header"}},
-		{"body differs", `body "plain text"`, okText, scenario.EndFIN, []string{"body"}},
+		{"body differs", `body "plain text"`, scenariotest.TextAnswer, scenario.EndFIN, []string{"body"}},
 		{"raw", `raw "` + "HTTP/1.0 200 OK\\r\\n\\r\\nx" + `"`, "HTTP/1.0 200 OK\r\n\r\nx", scenario.EndFIN, nil},
 		{"raw nothing", `raw ""`, "x", scenario.EndFIN, []string{"raw"}},
-		{"length prefix suffix pass", "length 23\nprefix \"plain\"\nsuffix \"EuroPi\\n\"", okText, scenario.EndFIN, nil},
-		{"length prefix suffix fail", "length 22\nprefix \"Plain\"\nsuffix \"x\"", okText, scenario.EndFIN, []string{"length", "prefix", "suffix"}},
-		{"prefix longer than body", `prefix "plain text from EuroPi\n and more"`, okText, scenario.EndFIN, []string{"prefix"}},
-		{"end one of", "end fin rst", okText, scenario.EndRST, nil},
-		{"end differs", "end fin", okText, scenario.EndTimeout, []string{"end"}},
+		{"length prefix suffix pass", "length 23\nprefix \"plain\"\nsuffix \"EuroPi\\n\"", scenariotest.TextAnswer, scenario.EndFIN, nil},
+		{"length prefix suffix fail", "length 22\nprefix \"Plain\"\nsuffix \"x\"", scenariotest.TextAnswer, scenario.EndFIN, []string{"length", "prefix", "suffix"}},
+		{"prefix longer than body", `prefix "plain text from EuroPi\n and more"`, scenariotest.TextAnswer, scenario.EndFIN, []string{"prefix"}},
+		{"end one of", "end fin rst", scenariotest.TextAnswer, scenario.EndRST, nil},
+		{"end differs", "end fin", scenariotest.TextAnswer, scenario.EndTimeout, []string{"end"}},
 		{"json as values", `json "{\"b\": [1, 2.50], \"a\": \"\u00fc\"}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": \"\\u00fc\", \"b\": [1, 25e-1]}", scenario.EndFIN, nil},
 		{"json value differs", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 2}", scenario.EndFIN, []string{"json"}},
 		{"json extra key", `json "{\"a\": 1}"`, "HTTP/1.0 200 OK\r\n\r\n{\"a\": 1, \"b\": 2}", scenario.EndFIN, []string{"json"}},
@@ -52,14 +51,14 @@ func TestCheckClauses(t *testing.T) {
 		{"error page wrong code", `error-page 500 "Internal Server Error"`, teapotPage, scenario.EndFIN, []string{"error-page"}},
 		{"error page wrong message", `message "We're out of tea"`, teapotPage, scenario.EndFIN, []string{"message"}},
 		{"error page pattern fails", `message-like "^tea"`, teapotPage, scenario.EndFIN, []string{"message-like"}},
-		{"failures in clause order", "status \"x\"\nheader \"y\"\nbody \"z\"\nend rst", okText, scenario.EndFIN, []string{"status", "header", "body", "end"}},
+		{"failures in clause order", "status \"x\"\nheader \"y\"\nbody \"z\"\nend rst", scenariotest.TextAnswer, scenario.EndFIN, []string{"status", "header", "body", "end"}},
 		{"no response at all", "status \"HTTP/1.0 200 OK\\r\\n\"\nheader \"a\"\nerror-page 500 \"x\"\nend fin", "", scenario.EndRST, []string{"response", "end"}},
 		{"nothing expected, nothing came", "length 0\nend fin", "", scenario.EndFIN, nil},
-		{"not an error page", "error-page 200 \"OK\"\nmessage \"x\"", okText, scenario.EndFIN, []string{"error-page", "message"}},
+		{"not an error page", "error-page 200 \"OK\"\nmessage \"x\"", scenariotest.TextAnswer, scenario.EndFIN, []string{"error-page", "message"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := mustParse(t, "t/"+tt.name, minimal+"[expect]\n"+tt.expect+"\n")
+			s := scenariotest.MustParse(t, "t/"+tt.name, scenariotest.Minimal+"[expect]\n"+tt.expect+"\n")
 			got := Check(Resolve(s, nil), captureOf(tt.data, tt.end))
 			var whats []string
 			for _, f := range got {
@@ -74,7 +73,7 @@ func TestCheckClauses(t *testing.T) {
 }
 
 func TestCheckExactFailureCarriesBytesAndOffset(t *testing.T) {
-	s := mustParse(t, "t/x", minimal+"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\n")
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Minimal+"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\n")
 	got := Check(Resolve(s, nil), captureOf("HTTP/1.0 500 Internal Server Error\r\n\r\n", scenario.EndFIN))
 	require.Len(t, got, 1)
 	f := got[0]
@@ -87,7 +86,7 @@ func TestCheckExactFailureCarriesBytesAndOffset(t *testing.T) {
 }
 
 func TestCheckStepsMarksAndEscapes(t *testing.T) {
-	s := mustParse(t, "t/x", lines(
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Lines(
 		"[scenario]", `description "d"`, `rule routes "r"`,
 		"[steps]", `send "a"`, "mark m", `send may-fail "b"`, `send "c"`,
 		"[expect]", "at m 0",
@@ -114,7 +113,7 @@ func TestCheckStepsMarksAndEscapes(t *testing.T) {
 }
 
 func TestCheckImplicitNoEscapes(t *testing.T) {
-	s := mustParse(t, "t/x", minimal+"[expect]\n")
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Minimal+"[expect]\n")
 	c := captureOf("", scenario.EndFIN)
 	c.EscapesKnown, c.Escapes = true, []string{"BrokenPipeError: x"}
 	got := Check(Resolve(s, nil), c)
@@ -125,7 +124,7 @@ func TestCheckImplicitNoEscapes(t *testing.T) {
 }
 
 func TestCheckShutdownAfterTheServerEnded(t *testing.T) {
-	s := mustParse(t, "t/x", minimal+"shutdown\n[expect]\nend fin rst\n")
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Minimal+"shutdown\n[expect]\nend fin rst\n")
 	tests := []struct {
 		end   scenario.End
 		whats []string
@@ -148,7 +147,7 @@ func TestCheckShutdownAfterTheServerEnded(t *testing.T) {
 }
 
 func TestCheckRefusedConnection(t *testing.T) {
-	s := mustParse(t, "t/x", minimal+"[expect]\nend fin\n")
+	s := scenariotest.MustParse(t, "t/x", scenariotest.Minimal+"[expect]\nend fin\n")
 	c := captureOf("", scenario.EndRefused)
 	c.Conns[0].Err = "connect: connection refused"
 	got := Check(Resolve(s, nil), c)

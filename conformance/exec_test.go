@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // steps builds a scenario around step lines, with a base [expect] for each
@@ -22,7 +24,7 @@ func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *s
 	if timeout != "" {
 		text += "timeout " + timeout + "\n"
 	}
-	text += "[steps]\n" + lines(stepLines...)
+	text += "[steps]\n" + scenariotest.Lines(stepLines...)
 	for _, c := range conns {
 		if c == scenario.MainConn {
 			text += "[expect]\n"
@@ -30,7 +32,7 @@ func steps(t *testing.T, timeout string, conns []string, stepLines ...string) *s
 			text += "[expect " + c + "]\n"
 		}
 	}
-	return mustParse(t, "exec/x", text)
+	return scenariotest.MustParse(t, "exec/x", text)
 }
 
 func TestExecuteEnds(t *testing.T) {
@@ -41,8 +43,8 @@ func TestExecuteEnds(t *testing.T) {
 		data   string
 		end    scenario.End
 	}{
-		{"fin", testnet.Answer(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, scenario.EndFIN},
-		{"rst after data", resetting(okText), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, okText, scenario.EndRST},
+		{"fin", testnet.Answer(scenariotest.TextAnswer), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, scenariotest.TextAnswer, scenario.EndFIN},
+		{"rst after data", resetting(scenariotest.TextAnswer), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, scenariotest.TextAnswer, scenario.EndRST},
 		{"rst without data", resetting(""), []string{`send "GET /text HTTP/1.0\r\n\r\n"`}, "", scenario.EndRST},
 		{"timeout", silent, []string{"connect"}, "", scenario.EndTimeout},
 		{"client close", silent, []string{"connect", "close"}, "", scenario.EndClosed},
@@ -233,7 +235,7 @@ func TestExecuteEndsAtTheScenarioDeadline(t *testing.T) {
 }
 
 func TestExecuteWithinTheDeadlineDoesNotOverrun(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	s := steps(t, "", []string{scenario.MainConn}, `send "GET / HTTP/1.0\r\n\r\n"`, "await")
 	c := execute(t.Context(), addr, s, limits{idle: time.Second, scenario: 5 * time.Second})
 	assert.False(t, c.Overran)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
@@ -19,7 +20,7 @@ import (
 func TestRunnerGivesUpOnATargetThatDoesNotAnswer(t *testing.T) {
 	var ten []*scenario.Scenario
 	for i := range 10 {
-		ten = append(ten, mustParse(t, fmt.Sprintf("hostile/%d", i), hostileScenarios[0]))
+		ten = append(ten, scenariotest.MustParse(t, fmt.Sprintf("hostile/%d", i), hostileScenarios[0]))
 	}
 	tests := []struct {
 		name    string
@@ -61,7 +62,7 @@ func TestRunnerGivesUpOnATargetThatDoesNotAnswer(t *testing.T) {
 func TestGiveUpCountsScenariosInARow(t *testing.T) {
 	answered := Result{Status: StatusPass}
 	silent := func(id string) Result {
-		s := mustParse(t, id, hostileScenarios[0])
+		s := scenariotest.MustParse(t, id, hostileScenarios[0])
 		res := Result{ID: id, Status: StatusFail, Resolved: Resolve(s, nil),
 			Capture: &Capture{Conns: []*ConnCapture{{Name: scenario.MainConn, End: scenario.EndTimeout}}}}
 		return res

@@ -2,13 +2,9 @@ package conformance
 
 import (
 	"net"
-	"strings"
-	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/europi-http/europi-http/internal/testnet"
-	"github.com/stretchr/testify/require"
 )
 
 // resetting answers with resp, then closes with SO_LINGER 0 so the client
@@ -40,28 +36,6 @@ func echoing(c *net.TCPConn) {
 	_, _ = c.Write([]byte("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\n" + string(req)))
 	_ = c.Close()
 }
-
-// mustParse parses scenario text or fails the test.
-func mustParse(t *testing.T, id, text string) *scenario.Scenario {
-	t.Helper()
-	s, err := scenario.Parse(id, []byte(text))
-	require.NoError(t, err)
-	return s
-}
-
-// lines joins scenario lines with LF, for readable test inputs.
-func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
-
-// minimal is a valid scenario header and step, for tests that only vary
-// the expect sections.
-var minimal = lines(
-	"[scenario]",
-	`description "d"`,
-	`rule routes "r"`,
-	"",
-	"[steps]",
-	`send "GET /text HTTP/1.0\r\n\r\n"`,
-)
 
 // newFakeEscapes returns an escape log the test (or a fake server) adds to.
 func newFakeEscapes() *EscapeLog { return &EscapeLog{} }

@@ -9,24 +9,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // hostileScenarios are what the runner tries against each hostile target:
 // one GET, a POST that half-closes and awaits, and two connections at once.
 var hostileScenarios = []string{
-	lines(
+	scenariotest.Lines(
 		"[scenario]", `description "a GET"`, `rule routes "r"`, "",
 		"[steps]", `send "GET /text HTTP/1.0\r\n\r\n"`, "",
 		"[expect]", `status "HTTP/1.0 200 OK\r\n"`, "end fin",
 	),
-	lines(
+	scenariotest.Lines(
 		"[scenario]", `description "a POST"`, `rule routes "r"`, "",
 		"[steps]", `send "POST /echo HTTP/1.0\r\n\r\n{}"`, "shutdown", "await", "",
 		"[expect]", `status "HTTP/1.0 200 OK\r\n"`, `json "{}"`, "end fin rst",
 	),
-	lines(
+	scenariotest.Lines(
 		"[scenario]", `description "two clients"`, `rule routes "r"`, "",
 		"[steps]", "connect quiet", `send "GET / HTTP/1.0\r\n\r\n"`, "close quiet", "",
 		"[expect]", `status "HTTP/1.0 200 OK\r\n"`, "end fin",
@@ -129,7 +131,7 @@ func TestRunnerHostileTargets(t *testing.T) {
 			target := Target{Name: "hostile", Addr: tt.addr(t), Labels: []string{"emulator"}}
 			r := &Runner{Timeout: tt.timeout, ScenarioTimeout: tt.scenarioTimeout, Retry: RetryPolicy{Max: 1, Backoff: 10 * time.Millisecond, MaxBackoff: 10 * time.Millisecond}}
 			for i, text := range hostileScenarios {
-				s := mustParse(t, fmt.Sprintf("hostile/%d", i), text)
+				s := scenariotest.MustParse(t, fmt.Sprintf("hostile/%d", i), text)
 				// The deadline only catches a runner that would not stop:
 				// a well-behaved one ends each scenario after an idle
 				// timeout or two per attempt.

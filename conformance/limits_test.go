@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 func TestDefaultScenarioTimeout(t *testing.T) {
@@ -50,9 +52,9 @@ func TestScenarioLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := lines(append(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.steps...),
+			text := scenariotest.Lines(append(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.steps...),
 				append([]string{"", "[expect]"}, tt.expect...)...)...)
-			s := mustParse(t, "limits/x", text)
+			s := scenariotest.MustParse(t, "limits/x", text)
 			l := scenarioLimits(Resolve(s, nil), 300*time.Millisecond, tt.set, tt.keep)
 			assert.Equal(t, tt.scenario, l.scenario)
 			assert.Equal(t, tt.keepMain, l.keepFor(scenario.MainConn))
@@ -69,7 +71,7 @@ func TestScenarioLimits(t *testing.T) {
 // scenario fails at once, it does not sleep on.
 func TestWaitIsCutAtTheDeadline(t *testing.T) {
 	addr := hostileServer(t, neverAnswers)
-	s := mustParse(t, "limits/wait", lines("[scenario]", `description "d"`, `rule routes "r"`, "",
+	s := scenariotest.MustParse(t, "limits/wait", scenariotest.Lines("[scenario]", `description "d"`, `rule routes "r"`, "",
 		"[steps]", `send "GET / HTTP/1.0\r\n\r\n"`, "wait 1h", `send "x"`, "", "[expect]", "end fin"))
 	r := &Runner{Timeout: 100 * time.Millisecond, ScenarioTimeout: 500 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)

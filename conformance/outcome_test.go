@@ -7,12 +7,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // raced declares two outcomes for pico-w: lost, or answered with a
 // shorter body; an override without an outcome holds for both.
-var raced = textScenario + lines(
+var raced = scenariotest.TextScenario + scenariotest.Lines(
 	"[expect when pico-w]",
 	"end fin rst",
 	"[expect when pico-w]",
@@ -29,7 +30,7 @@ var raced = textScenario + lines(
 )
 
 func TestResolveOutcomes(t *testing.T) {
-	s := mustParse(t, "r/raced", raced)
+	s := scenariotest.MustParse(t, "r/raced", raced)
 	tests := []struct {
 		labels   []string
 		outcomes []string
@@ -60,7 +61,7 @@ func TestResolveOutcomes(t *testing.T) {
 }
 
 func TestRunnerOutcomes(t *testing.T) {
-	s := mustParse(t, "r/raced", raced)
+	s := scenariotest.MustParse(t, "r/raced", raced)
 	tests := []struct {
 		name        string
 		answer      string
@@ -95,7 +96,7 @@ func TestRunnerOutcomes(t *testing.T) {
 }
 
 func TestUpdateOverrideWritesIntoTheNearestOutcome(t *testing.T) {
-	s := mustParse(t, "r/raced", raced)
+	s := scenariotest.MustParse(t, "r/raced", raced)
 	addr := testnet.Serve(t, testnet.Answer("HTTP/1.0 200 OK\r\n\r\nplain!"))
 	var r Runner
 	res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"pico-w"}}, s)
@@ -113,7 +114,7 @@ func TestUpdateOverrideWritesIntoTheNearestOutcome(t *testing.T) {
 
 // twoRaces has two connections, each lost or answered by a race of its
 // own, and a device clause that holds for both outcomes.
-var twoRaces = lines(
+var twoRaces = scenariotest.Lines(
 	"[scenario]",
 	`description "d"`,
 	`rule routes "r"`,
@@ -141,7 +142,7 @@ var twoRaces = lines(
 )
 
 func TestCheckOutcomesPerConnection(t *testing.T) {
-	s := mustParse(t, "r/two", twoRaces)
+	s := scenariotest.MustParse(t, "r/two", twoRaces)
 	alts := ResolveOutcomes(s, []string{"pico-w"})
 	require.Len(t, alts, 2)
 	conn := func(name, data string) *ConnCapture {

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // fakeProfile is a ProfileReporter whose events a fake server adds.
@@ -47,7 +49,7 @@ func losing(p *fakeProfile, reportProbe bool) func(c *net.TCPConn) {
 }
 
 // lostScenario expects GET /text answered on the host and lost on pico-w.
-var lostScenario = minimal + lines(
+var lostScenario = scenariotest.Minimal + scenariotest.Lines(
 	"[expect]",
 	`status "HTTP/1.0 200 OK\r\n"`,
 	"end fin",
@@ -76,7 +78,7 @@ func TestRunnerNamesTheProfileRulesBehindAResult(t *testing.T) {
 			target := Target{Name: "dev", Addr: addr, Labels: []string{"pico-w"}, Escapes: newFakeEscapes(),
 				KeepsServing: true, Profile: "pico-w", ProfileEvents: p}
 			r := Runner{Timeout: time.Second}
-			res := r.RunScenario(t.Context(), target, mustParse(t, "get/text", lostScenario))
+			res := r.RunScenario(t.Context(), target, scenariotest.MustParse(t, "get/text", lostScenario))
 
 			assert.Equal(t, tt.status, res.Status, "%v", res.Failures)
 			var whats []string
@@ -101,7 +103,7 @@ func TestRunnerNamesTheProfileRulesBehindAResult(t *testing.T) {
 func TestRunnerRetriesWhatAProfilesTimingDecided(t *testing.T) {
 	// The first attempt goes the rare way (a clean close where the
 	// scenario expects the reset), the next the usual one.
-	s := mustParse(t, "r/lost", minimal+"[expect]\nraw \"\"\nend rst\n")
+	s := scenariotest.MustParse(t, "r/lost", scenariotest.Minimal+"[expect]\nraw \"\"\nend rst\n")
 	tests := []struct {
 		name    string
 		profile ProfileReporter
@@ -134,9 +136,9 @@ func TestRunnerRetriesWhatAProfilesTimingDecided(t *testing.T) {
 }
 
 func TestRunnerWithoutProfileHasNoEvents(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	var r Runner
-	res := r.RunScenario(t.Context(), Target{Name: "host", Addr: addr}, mustParse(t, "get/text", textScenario))
+	res := r.RunScenario(t.Context(), Target{Name: "host", Addr: addr}, scenariotest.MustParse(t, "get/text", scenariotest.TextScenario))
 	assert.Equal(t, StatusPass, res.Status, "%v", res.Failures)
 	assert.Nil(t, res.ProfileEvents)
 	assert.Nil(t, res.ProfileRules())

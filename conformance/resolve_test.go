@@ -3,13 +3,15 @@ package conformance
 import (
 	"testing"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // layered has a base and overrides that touch different groups.
-var layered = minimal + lines(
+var layered = scenariotest.Minimal + scenariotest.Lines(
 	"[expect]",
 	`status "base"`,
 	`header "h1"`,
@@ -51,7 +53,7 @@ func describe(cs []Effective) []string {
 }
 
 func TestResolve(t *testing.T) {
-	s := mustParse(t, "r/layered", layered)
+	s := scenariotest.MustParse(t, "r/layered", layered)
 	tests := []struct {
 		labels []string
 		main   []string
@@ -78,7 +80,7 @@ func TestResolve(t *testing.T) {
 }
 
 func TestResolveRawAndPartsReplaceEachOther(t *testing.T) {
-	s := mustParse(t, "r/raw", minimal+lines(
+	s := scenariotest.MustParse(t, "r/raw", scenariotest.Minimal+scenariotest.Lines(
 		"[expect]",
 		`status "s"`,
 		`header "h"`,
@@ -113,7 +115,7 @@ func TestResolveRawAndPartsReplaceEachOther(t *testing.T) {
 }
 
 func TestResolveKeepsOrigins(t *testing.T) {
-	s := mustParse(t, "r/layered", layered)
+	s := scenariotest.MustParse(t, "r/layered", layered)
 	r := Resolve(s, []string{"micropython"})
 	for _, ef := range r.Conns[0].Clauses {
 		assert.Equal(t, ef.Clause.Kind, ef.Section.Clauses[ef.Index].Kind, "each effective clause points at its line")

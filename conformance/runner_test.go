@@ -8,16 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/nettest"
-)
 
-// textScenario expects okText for GET /text.
-const textScenario = "[scenario]\ndescription \"d\"\nrule routes \"r\"\n[steps]\nsend \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n" +
-	"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\nbody \"plain text from EuroPi\\n\"\nend fin\n"
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
+)
 
 func TestRetryPolicyDelay(t *testing.T) {
 	p := RetryPolicy{Max: 5, Backoff: 100 * time.Millisecond, MaxBackoff: time.Second}
@@ -30,9 +28,9 @@ func TestRetryPolicyDelay(t *testing.T) {
 }
 
 func TestRetryPolicyReason(t *testing.T) {
-	s := mustParse(t, "r/x", textScenario)
-	rstOK := mustParse(t, "r/y", minimal+"[expect]\nend rst\n")
-	lost := mustParse(t, "r/z", minimal+"[expect]\nraw \"\"\nend fin rst\n")
+	s := scenariotest.MustParse(t, "r/x", scenariotest.TextScenario)
+	rstOK := scenariotest.MustParse(t, "r/y", scenariotest.Minimal+"[expect]\nend rst\n")
+	lost := scenariotest.MustParse(t, "r/z", scenariotest.Minimal+"[expect]\nraw \"\"\nend fin rst\n")
 	failing := []Failure{{What: "status"}}
 	tests := []struct {
 		name     string
@@ -74,10 +72,10 @@ func TestRunnerRetriesAResetAndCountsIt(t *testing.T) {
 			_ = c.Close()
 			return
 		}
-		testnet.Answer(okText)(c)
+		testnet.Answer(scenariotest.TextAnswer)(c)
 	})
 	r := Runner{Retry: RetryPolicy{Max: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond}}
-	res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, mustParse(t, "r/text", textScenario))
+	res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, scenariotest.MustParse(t, "r/text", scenariotest.TextScenario))
 	assert.Equal(t, StatusPass, res.Status, "%v", res.Failures)
 	assert.Equal(t, 1, res.Retries)
 	assert.Equal(t, []string{"connection main reset before any byte arrived"}, res.RetryReasons)
@@ -85,7 +83,7 @@ func TestRunnerRetriesAResetAndCountsIt(t *testing.T) {
 	// Without retries the same device fails, and says why.
 	n.Store(0)
 	r.Retry.Max = 0
-	res = r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, mustParse(t, "r/text", textScenario))
+	res = r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr}, scenariotest.MustParse(t, "r/text", scenariotest.TextScenario))
 	assert.Equal(t, StatusFail, res.Status)
 	assert.Zero(t, res.Retries)
 }
@@ -96,7 +94,7 @@ func TestRunnerGivesUpAfterMaxRetries(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 	r := Runner{Retry: RetryPolicy{Max: 2, Backoff: time.Millisecond, MaxBackoff: time.Millisecond}}
-	res := r.RunScenario(t.Context(), Target{Name: "gone", Addr: addr}, mustParse(t, "r/text", textScenario))
+	res := r.RunScenario(t.Context(), Target{Name: "gone", Addr: addr}, scenariotest.MustParse(t, "r/text", scenariotest.TextScenario))
 	assert.Equal(t, StatusFail, res.Status)
 	assert.Equal(t, 2, res.Retries)
 	require.NotEmpty(t, res.Failures)
@@ -104,31 +102,31 @@ func TestRunnerGivesUpAfterMaxRetries(t *testing.T) {
 }
 
 func TestRunnerStatuses(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
-	withDiff := textScenario + "[expect when micropython]\ndifference \"d\"\nend fin\n"
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
+	withDiff := scenariotest.TextScenario + "[expect when micropython]\ndifference \"d\"\nend fin\n"
 	tests := []struct {
 		name   string
 		text   string
 		labels []string
 		want   Status
 	}{
-		{"pass", textScenario, nil, StatusPass},
-		{"override without difference", textScenario + "[expect when cpython]\nend fin\n", []string{"cpython"}, StatusPass},
+		{"pass", scenariotest.TextScenario, nil, StatusPass},
+		{"override without difference", scenariotest.TextScenario + "[expect when cpython]\nend fin\n", []string{"cpython"}, StatusPass},
 		{"declared difference", withDiff, []string{"micropython"}, StatusDifference},
 		{"difference for other labels", withDiff, []string{"cpython"}, StatusPass},
-		{"fail", textScenario + "[expect when cpython]\nend rst\n", []string{"cpython"}, StatusFail},
+		{"fail", scenariotest.TextScenario + "[expect when cpython]\nend rst\n", []string{"cpython"}, StatusFail},
 	}
 	var r Runner
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr, Labels: tt.labels}, mustParse(t, "r/x", tt.text))
+			res := r.RunScenario(t.Context(), Target{Name: "fake", Addr: addr, Labels: tt.labels}, scenariotest.MustParse(t, "r/x", tt.text))
 			assert.Equal(t, tt.want, res.Status, "%v", res.Failures)
 		})
 	}
 }
 
 func TestRunnerEscapes(t *testing.T) {
-	stops := textScenario + "[device]\nescapes 1\nescape-like \"^BrokenPipeError\"\n"
+	stops := scenariotest.TextScenario + "[device]\nescapes 1\nescape-like \"^BrokenPipeError\"\n"
 	tests := []struct {
 		name    string
 		text    string
@@ -139,7 +137,7 @@ func TestRunnerEscapes(t *testing.T) {
 	}{
 		{"reported as expected", stops, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"BrokenPipeError: [Errno 32] Broken pipe", StatusPass, nil},
-		{"unexpected escape", textScenario, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
+		{"unexpected escape", scenariotest.TextScenario, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"BrokenPipeError: [Errno 32] Broken pipe", StatusFail, []string{"escapes"}},
 		{"wrong kind of escape", stops, func(a string, e *EscapeLog) Target { return Target{Name: "u", Addr: a, Escapes: e} },
 			"KeyError: 201", StatusFail, []string{"escape-like"}},
@@ -157,10 +155,10 @@ func TestRunnerEscapes(t *testing.T) {
 				if served.Add(1) == 1 && tt.escape != "" {
 					esc.Add(tt.escape)
 				}
-				testnet.Answer(okText)(c)
+				testnet.Answer(scenariotest.TextAnswer)(c)
 			})
 			r := Runner{Timeout: time.Second}
-			res := r.RunScenario(t.Context(), tt.target(addr, esc), mustParse(t, "r/x", tt.text))
+			res := r.RunScenario(t.Context(), tt.target(addr, esc), scenariotest.MustParse(t, "r/x", tt.text))
 			assert.Equal(t, tt.want, res.Status, "%v", res.Failures)
 			var whats []string
 			for _, f := range res.Failures {
@@ -181,23 +179,23 @@ func TestRunnerProbeFailure(t *testing.T) {
 	var n atomic.Int32
 	addr := testnet.Serve(t, func(c *net.TCPConn) {
 		if n.Add(1) == 1 {
-			testnet.Answer(okText)(c)
+			testnet.Answer(scenariotest.TextAnswer)(c)
 			return
 		}
 		_ = c.Close()
 	})
 	r := Runner{Timeout: 500 * time.Millisecond}
-	res := r.RunScenario(t.Context(), Target{Name: "u", Addr: addr, Escapes: newFakeEscapes()}, mustParse(t, "r/x", textScenario))
+	res := r.RunScenario(t.Context(), Target{Name: "u", Addr: addr, Escapes: newFakeEscapes()}, scenariotest.MustParse(t, "r/x", scenariotest.TextScenario))
 	require.Equal(t, StatusFail, res.Status)
 	assert.Equal(t, "probe", res.Failures[0].What)
 }
 
 func TestRunnerRunReportsEachResult(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	var seen []string
 	r := Runner{OnResult: func(res Result) { seen = append(seen, res.ID+"="+string(res.Status)) }}
-	a := mustParse(t, "a/one", textScenario)
-	b := mustParse(t, "b/two", textScenario+"[expect when x]\nend rst\n")
+	a := scenariotest.MustParse(t, "a/one", scenariotest.TextScenario)
+	b := scenariotest.MustParse(t, "b/two", scenariotest.TextScenario+"[expect when x]\nend rst\n")
 	results := r.Run(t.Context(), Target{Name: "fake", Addr: addr, Labels: []string{"x"}}, []*scenario.Scenario{a, b})
 	require.Len(t, results, 2)
 	assert.Equal(t, []string{"a/one=pass", "b/two=fail"}, seen)
@@ -218,8 +216,8 @@ func (p *fakePanel) SetInputs(inputs []scenario.Input) error {
 }
 
 func TestRunnerSetsInputs(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
-	withInputs := strings.Replace(textScenario, "[steps]", "[inputs]\nk1 40\nb1 1\n[steps]", 1)
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
+	withInputs := strings.Replace(scenariotest.TextScenario, "[steps]", "[inputs]\nk1 40\nb1 1\n[steps]", 1)
 	k1b1 := []scenario.Input{{Name: "k1", Value: 40, Line: 5}, {Name: "b1", Value: 1, Line: 6}}
 	tests := []struct {
 		name      string
@@ -230,7 +228,7 @@ func TestRunnerSetsInputs(t *testing.T) {
 		wantState Status
 	}{
 		{"set on a panel", withInputs, &fakePanel{}, [][]scenario.Input{k1b1}, "", StatusPass},
-		{"nothing to set", textScenario, &fakePanel{}, nil, "", StatusPass},
+		{"nothing to set", scenariotest.TextScenario, &fakePanel{}, nil, "", StatusPass},
 		{"ignored without a panel", withInputs, nil, nil, "the scenario's [inputs] were not set: fake has no panel this run can set", StatusPass},
 		{"refused", withInputs, &fakePanel{refuse: errors.New("no knobs")}, nil, "", StatusFail},
 	}
@@ -241,7 +239,7 @@ func TestRunnerSetsInputs(t *testing.T) {
 			if tt.panel != nil {
 				target.Panel = tt.panel
 			}
-			res := r.RunScenario(t.Context(), target, mustParse(t, "r/x", tt.text))
+			res := r.RunScenario(t.Context(), target, scenariotest.MustParse(t, "r/x", tt.text))
 			assert.Equal(t, tt.wantState, res.Status, "%v", res.Failures)
 			if tt.panel != nil {
 				assert.Equal(t, tt.wantSet, tt.panel.set)

@@ -5,17 +5,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // dropping reads the request and closes without a byte, as a device that
 // lost the request does; it answers the escape probe.
 func dropping(c *net.TCPConn) {
 	if string(testnet.ReadRequest(c)) == probeRequest {
-		_, _ = c.Write([]byte(okText))
+		_, _ = c.Write([]byte(scenariotest.TextAnswer))
 	}
 	_ = c.Close()
 }
@@ -30,7 +32,7 @@ func changeTexts(cs []Change) []string {
 }
 
 func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
-	base := lines(
+	base := scenariotest.Lines(
 		"[scenario]", `description "d"`, `rule routes "r"`,
 		"[steps]", `send a "GET /text HTTP/1.0\r\n\r\n"`, `send b "GET /text HTTP/1.0\r\n\r\n"`,
 		"[expect a]",
@@ -85,7 +87,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := testnet.Serve(t, tt.handle)
-			s := mustParse(t, "x/y", base)
+			s := scenariotest.MustParse(t, "x/y", base)
 			r := Runner{Timeout: 300 * time.Millisecond} // bounds the wait for the escape that never comes
 			target := Target{Name: "dev", Addr: addr, Labels: []string{"micropython", "pico-w"},
 				Escapes: newFakeEscapes(), KeepsServing: true}
@@ -105,7 +107,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 
 			// What was written passes against the same target, and the
 			// new sections still need a person's difference.
-			again := mustParse(t, s.ID, out)
+			again := scenariotest.MustParse(t, s.ID, out)
 			res = r.RunScenario(t.Context(), target, again)
 			assert.Contains(t, []Status{StatusPass, StatusDifference}, res.Status, "%v", res.Failures)
 			assert.False(t, NeedsDifference(again, "pico-w"), "b's override already says why")
@@ -115,7 +117,7 @@ func TestUpdateOverrideWritesOverridesAndKeepsTheBase(t *testing.T) {
 
 func TestUpdateOverrideStatesABodyTheMatchersCannotDescribe(t *testing.T) {
 	addr := testnet.Serve(t, testnet.Answer("HTTP/1.0 200 OK\r\nContent-type: text/json\r\ncharset=utf-8\r\n\r\n{}"))
-	s := mustParse(t, "x/y", minimal+lines(
+	s := scenariotest.MustParse(t, "x/y", scenariotest.Minimal+scenariotest.Lines(
 		"[expect]",
 		`status "HTTP/1.0 400 Bad Request\r\n"`,
 		`error-page 400 "Bad Request"`,
@@ -135,7 +137,7 @@ func TestUpdateOverrideStatesABodyTheMatchersCannotDescribe(t *testing.T) {
 }
 
 func TestUpdateOverrideLeavesWhatItCannotWrite(t *testing.T) {
-	s := mustParse(t, "x/y", minimal+"[expect]\nend fin\n[device]\nescapes 1\nescape-like \"^x\"\n")
+	s := scenariotest.MustParse(t, "x/y", scenariotest.Minimal+"[expect]\nend fin\n[device]\nescapes 1\nescape-like \"^x\"\n")
 	res := Result{ID: s.ID, Scenario: s, Resolved: Resolve(s, nil), Status: StatusFail,
 		Capture: &Capture{Conns: []*ConnCapture{{Name: scenario.MainConn, End: scenario.EndError, Err: "boom"}},
 			EscapesKnown: true, Escapes: []string{"y"}}}

@@ -3,10 +3,12 @@ package conformance
 import (
 	"testing"
 
-	"github.com/europi-http/europi-http/conformance/scenario"
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // patched is what a deliberately patched firmware answers: a new status
@@ -15,7 +17,7 @@ const patched = "HTTP/1.0 418 Teapot\r\nContent-type: text/html\r\ncharset=utf-8
 	"<title>EuroPi Error 418</title><h1>EuroPi</h1><h2>418 Teapot</h2><p>out of tea</p>"
 
 func TestUpdateRewritesFailingClausesWhereTheyAreWritten(t *testing.T) {
-	text := lines(
+	text := scenariotest.Lines(
 		"[scenario]", `description "d"`, `rule routes "r"`,
 		"[steps]", `send "GET /teapot HTTP/1.0\r\n\r\n"`,
 		"[expect]",
@@ -32,7 +34,7 @@ func TestUpdateRewritesFailingClausesWhereTheyAreWritten(t *testing.T) {
 		`message-like "^x$"`,
 	)
 	addr := testnet.Serve(t, testnet.Answer(patched))
-	s := mustParse(t, "errors/teapot", text)
+	s := scenariotest.MustParse(t, "errors/teapot", text)
 	var r Runner
 	res := r.RunScenario(t.Context(), Target{Name: "fw", Addr: addr, Labels: []string{"cpython"}}, s)
 	require.Equal(t, StatusFail, res.Status)
@@ -66,8 +68,8 @@ func TestUpdateRewritesFailingClausesWhereTheyAreWritten(t *testing.T) {
 }
 
 func TestUpdateLeavesWhatItCannotWrite(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
-	s := mustParse(t, "x/y", minimal+"[expect]\nmessage-like \"^nope$\"\njson \"{}\"\n")
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
+	s := scenariotest.MustParse(t, "x/y", scenariotest.Minimal+"[expect]\nmessage-like \"^nope$\"\njson \"{}\"\n")
 	var r Runner
 	res := r.RunScenario(t.Context(), Target{Name: "fw", Addr: addr}, s)
 	require.Equal(t, StatusFail, res.Status)
@@ -81,7 +83,7 @@ func TestUpdateLeavesWhatItCannotWrite(t *testing.T) {
 }
 
 func TestUpdateAddsDeviceSectionForUnexpectedEscapes(t *testing.T) {
-	s := mustParse(t, "x/y", minimal+"[expect]\n")
+	s := scenariotest.MustParse(t, "x/y", scenariotest.Minimal+"[expect]\n")
 	res := Result{ID: s.ID, Scenario: s, Resolved: Resolve(s, nil), Status: StatusFail,
 		Capture: &Capture{EscapesKnown: true, Escapes: []string{"BrokenPipeError: x"}}}
 	res.Failures = Check(res.Resolved, res.Capture)

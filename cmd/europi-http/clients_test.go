@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/europi-http/europi-http/conformance/clients"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
@@ -66,7 +67,7 @@ func clientsOpts(out, errOut *bytes.Buffer, run string, names ...string) *Client
 }
 
 func TestRunClientsAgainstATarget(t *testing.T) {
-	device := testnet.Serve(t, testnet.Answer(conformOK))
+	device := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	var out, errOut bytes.Buffer
 	o := clientsOpts(&out, &errOut, "^get/(text|json)$", "go")
 	o.targetAddr = device

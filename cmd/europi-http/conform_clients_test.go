@@ -10,6 +10,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/clients"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
@@ -42,7 +43,7 @@ func TestConformClientsOptions(t *testing.T) {
 }
 
 func TestRunConformClients(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(conformOK))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	var out bytes.Buffer
 	o := conformOpts(writeScenarios(t, map[string]string{"get/text.scenario": passing}), &out, addr)
 	o.Clients = true
@@ -60,7 +61,7 @@ func TestRunConformClientsFailure(t *testing.T) {
 	// The suite passes, but no scenario is a request a client can send
 	// (only get/ and post/ are, without --run): the report's error fails
 	// the command.
-	addr := testnet.Serve(t, testnet.Answer(conformOK))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	var out bytes.Buffer
 	o := conformOpts(writeScenarios(t, map[string]string{"x/text.scenario": passing}), &out, addr)
 	o.Clients = true

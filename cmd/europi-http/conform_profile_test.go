@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
+	"github.com/europi-http/europi-http/internal/testnet"
 )
 
 // silentClient connects and never sends.
@@ -79,7 +81,7 @@ func TestRunConformUpdateWritesOverrides(t *testing.T) {
 		assert.Equal(t, silentClient+"\n[expect when pico-w]\nend fin\n", string(data), "the base stays as it was")
 	})
 	t.Run("labelled target", func(t *testing.T) {
-		addr := testnet.Serve(t, testnet.Answer(conformOK))
+		addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 		dir := writeScenarios(t, map[string]string{"errors/teapot.scenario": failing})
 		var out bytes.Buffer
 		o := conformOpts(dir, &out, "micropython,pico-w="+addr)

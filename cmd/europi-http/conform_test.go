@@ -14,6 +14,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 	"github.com/europi-http/europi-http/internal/upstream"
 )
@@ -151,9 +152,6 @@ func TestRuntimeLabel(t *testing.T) {
 	assert.Equal(t, "micropython", runtimeLabel("/opt/bin/micropython"))
 }
 
-// conformOK is the response the fake device gives every request.
-const conformOK = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi\n"
-
 // writeScenarios puts scenario files in a fresh folder.
 func writeScenarios(t *testing.T, files map[string]string) string {
 	t.Helper()
@@ -180,7 +178,7 @@ func conformOpts(dir string, out *bytes.Buffer, targets ...string) *ConformOptio
 }
 
 func TestRunConformAgainstATarget(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(conformOK))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing, "errors/teapot.scenario": failing})
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, "http://"+addr)
@@ -212,7 +210,7 @@ func TestRunConformAgainstATarget(t *testing.T) {
 }
 
 func TestRunConformMatrix(t *testing.T) {
-	a, b := testnet.Serve(t, testnet.Answer(conformOK)), testnet.Serve(t, testnet.Answer(conformOK))
+	a, b := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer)), testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	dir := writeScenarios(t, map[string]string{"get/text.scenario": passing})
 	var out bytes.Buffer
 	require.NoError(t, runConform(t.Context(), conformOpts(dir, &out, a, "pico-w="+b)))
@@ -229,7 +227,7 @@ func TestRunConformList(t *testing.T) {
 }
 
 func TestRunConformUpdate(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(conformOK))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	dir := writeScenarios(t, map[string]string{"errors/teapot.scenario": failing})
 	var out bytes.Buffer
 	o := conformOpts(dir, &out, addr)

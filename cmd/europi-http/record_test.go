@@ -19,6 +19,7 @@ import (
 
 	"github.com/europi-http/europi-http/conformance/recorder"
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
@@ -239,7 +240,7 @@ func TestRecordInterruptedLeavesWholeFiles(t *testing.T) {
 	device := testnet.Serve(t, func(c *net.TCPConn) {
 		n++
 		if n != 2 {
-			testnet.Answer(conformOK)(c)
+			testnet.Answer(scenariotest.TextAnswer)(c)
 			return
 		}
 		// The second connection stays open until the relay gives up on it.

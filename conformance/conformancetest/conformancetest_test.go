@@ -9,24 +9,18 @@ import (
 	"github.com/europi-http/europi-http/conformance"
 	"github.com/europi-http/europi-http/conformance/conformancetest"
 	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 	"github.com/europi-http/europi-http/internal/testnet"
 )
 
-// okText is the fixture's answer to GET /text.
-const okText = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\n\r\nplain text from EuroPi\n"
-
-// textScenario expects okText.
-const textScenario = "[scenario]\ndescription \"d\"\nrule routes \"r\"\n[steps]\nsend \"GET /text HTTP/1.0\\r\\n\\r\\n\"\n" +
-	"[expect]\nstatus \"HTTP/1.0 200 OK\\r\\n\"\nbody \"plain text from EuroPi\\n\"\nend fin\n"
-
 func TestRunSuiteAgainstAFakeTarget(t *testing.T) {
-	addr := testnet.Serve(t, testnet.Answer(okText))
+	addr := testnet.Serve(t, testnet.Answer(scenariotest.TextAnswer))
 	calls := 0
 	var scenarios []*scenario.Scenario
 	for _, s := range []struct{ id, text string }{
-		{"get/text", textScenario},
-		{"get/text-again", textScenario},
-		{"other/skipped", textScenario + "[device]\nescapes 1\n"},
+		{"get/text", scenariotest.TextScenario},
+		{"get/text-again", scenariotest.TextScenario},
+		{"other/skipped", scenariotest.TextScenario + "[device]\nescapes 1\n"},
 	} {
 		parsed, err := scenario.Parse(s.id, []byte(s.text))
 		require.NoError(t, err)

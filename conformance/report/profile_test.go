@@ -6,16 +6,18 @@ import (
 	"encoding/xml"
 	"testing"
 
-	"github.com/europi-http/europi-http/conformance"
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // profiledRuns is one target under a device profile: an expected
 // difference, a failure and a pass with the events behind them.
 func profiledRuns(t *testing.T) []TargetResults {
-	s := mustParse(t, "get/text", textScenario)
+	s := scenariotest.MustParse(t, "get/text", scenariotest.TextScenario)
 	lost := conformance.ProfileEvent{Peer: "127.0.0.1:5", Rule: "accept-timeout-0", Kind: conformance.ProfileEventLost, Text: "127.0.0.1:5 pico-w would have lost this request"}
 	wait := conformance.ProfileEvent{Peer: "127.0.0.1:6", Rule: "park-until-tick", Kind: "wait", Text: "127.0.0.1:6 pico-w would have waited"}
 	fail := conformance.Failure{Conn: scenario.MainConn, Section: "expect when pico-w", Line: 12, What: "end", Offset: -1, Detail: "expected fin, actual rst"}

@@ -8,16 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/europi-http/europi-http/conformance"
-	"github.com/europi-http/europi-http/conformance/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance"
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // sampleRuns returns two targets' results covering every status, with a
 // failure about a NUL byte.
 func sampleRuns(t *testing.T) []TargetResults {
-	s := mustParse(t, "get/text", textScenario)
+	s := scenariotest.MustParse(t, "get/text", scenariotest.TextScenario)
 	fail := conformance.Failure{Conn: scenario.MainConn, Section: "expect", Line: 9, What: "body",
 		Expected: []byte("plain\x00"), Actual: []byte("plain\xff"), Offset: 5, Detail: conformance.DescribeDiff([]byte("plain\x00"), []byte("plain\xff"))}
 	ms := time.Millisecond

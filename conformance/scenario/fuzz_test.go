@@ -1,4 +1,4 @@
-package scenario
+package scenario_test
 
 import (
 	"bytes"
@@ -9,9 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/europi-http/europi-http/testdata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/testdata"
 )
 
 // FuzzParse feeds arbitrary bytes to the scenario parser. Whatever the
@@ -23,7 +25,7 @@ import (
 // scenario plus testdata/fuzz/FuzzParse; `go test -fuzz FuzzParse` runs it.
 func FuzzParse(f *testing.F) {
 	err := fs.WalkDir(testdata.Scenarios, "scenarios", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, FileExt) {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, scenario.FileExt) {
 			return err
 		}
 		data, err := fs.ReadFile(testdata.Scenarios, p)
@@ -37,17 +39,17 @@ func FuzzParse(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := fuzzHeapAllocs()
-		s, err := Parse("fuzz/input", data)
+		s, err := scenario.Parse("fuzz/input", data)
 		allocated := fuzzHeapAllocs() - before
 		assert.LessOrEqual(t, allocated, parseAllocBound(len(data)), "heap bytes Parse allocated for %d input bytes", len(data))
 		if err != nil {
-			var pe *ParseError
+			var pe *scenario.ParseError
 			require.ErrorAs(t, err, &pe, "Parse fails only with a *ParseError")
 			assert.LessOrEqual(t, pe.Line, strings.Count(string(data), "\n")+1, "the error's line is in the file")
 			return
 		}
-		text := Format(s)
-		again, err := Parse("fuzz/input", text)
+		text := scenario.Format(s)
+		again, err := scenario.Parse("fuzz/input", text)
 		require.NoError(t, err, "Format's output must parse:\n%s", text)
 		// Compared without testify, whose diff of two large scenarios is
 		// slow, and the fuzzer re-runs a failing input many times while
@@ -57,7 +59,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(Format(s)) != s: %s\ninput: %q\nformatted: %q",
 				describeDiff(dumpScenario(want), dumpScenario(got)), data, text)
 		}
-		if again := Format(again); !bytes.Equal(text, again) {
+		if again := scenario.Format(again); !bytes.Equal(text, again) {
 			t.Fatalf("Format is not stable: %s", describeDiff(text, again))
 		}
 	})
@@ -70,7 +72,7 @@ func parseAllocBound(n int) uint64 { return 4<<20 + 64*uint64(n) }
 
 // dumpScenario writes every field of s, sections included (%+v alone
 // would show their addresses), for locating a difference.
-func dumpScenario(s *Scenario) []byte {
+func dumpScenario(s *scenario.Scenario) []byte {
 	flat := *s
 	flat.Sections = nil
 	out := fmt.Appendf(nil, "%+v", flat)

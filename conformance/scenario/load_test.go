@@ -1,4 +1,4 @@
-package scenario
+package scenario_test
 
 import (
 	"testing"
@@ -6,19 +6,22 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 func TestLoad(t *testing.T) {
 	fsys := fstest.MapFS{
-		"s/get/b.scenario":  {Data: []byte(textScenario)},
-		"s/get/a.scenario":  {Data: []byte(textScenario)},
+		"s/get/b.scenario":  {Data: []byte(scenariotest.TextScenario)},
+		"s/get/a.scenario":  {Data: []byte(scenariotest.TextScenario)},
 		"s/README.md":       {Data: []byte("not a scenario")},
 		"bad/x.scenario":    {Data: []byte("[scenario]\nnope\n")},
 		"bad/y.scenario":    {Data: []byte("[steps]\n")},
 		"empty/.gitkeep":    {Data: nil},
-		"s/deep/c.scenario": {Data: []byte(textScenario)},
+		"s/deep/c.scenario": {Data: []byte(scenariotest.TextScenario)},
 	}
-	got, err := Load(fsys, "s")
+	got, err := scenario.Load(fsys, "s")
 	require.NoError(t, err)
 	var ids []string
 	for _, s := range got {
@@ -26,20 +29,20 @@ func TestLoad(t *testing.T) {
 	}
 	assert.Equal(t, []string{"deep/c", "get/a", "get/b"}, ids)
 
-	_, err = Load(fsys, "bad")
+	_, err = scenario.Load(fsys, "bad")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "x.scenario:2")
 	assert.Contains(t, err.Error(), "y.scenario:1", "every bad file is reported")
 
-	_, err = Load(fsys, "empty")
+	_, err = scenario.Load(fsys, "empty")
 	assert.ErrorContains(t, err, "no .scenario files")
 
-	_, err = LoadDir(t.TempDir() + "/missing")
+	_, err = scenario.LoadDir(t.TempDir() + "/missing")
 	assert.ErrorContains(t, err, "scenarios folder")
 }
 
 func TestSelect(t *testing.T) {
-	all := []*Scenario{{ID: "get/text"}, {ID: "get/json"}, {ID: "errors/teapot"}}
+	all := []*scenario.Scenario{{ID: "get/text"}, {ID: "get/json"}, {ID: "errors/teapot"}}
 	tests := []struct {
 		pattern string
 		want    []string
@@ -52,7 +55,7 @@ func TestSelect(t *testing.T) {
 		{"(", nil, "missing closing"},
 	}
 	for _, tt := range tests {
-		got, err := Select(all, tt.pattern)
+		got, err := scenario.Select(all, tt.pattern)
 		if tt.err != "" {
 			assert.ErrorContains(t, err, tt.err)
 			continue

@@ -1,4 +1,4 @@
-package scenario
+package scenario_test
 
 import (
 	"testing"
@@ -6,10 +6,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // full uses every keyword of the format.
-var full = lines(
+var full = scenariotest.Lines(
 	"# top comment",
 	"[scenario]",
 	`description "every keyword"`,
@@ -76,37 +79,37 @@ var full = lines(
 )
 
 func TestParseFull(t *testing.T) {
-	s := mustParse(t, "area/full", full)
+	s := scenariotest.MustParse(t, "area/full", full)
 	assert.Equal(t, "area/full", s.ID)
 	assert.Equal(t, []string{"top comment"}, s.Comment)
 	assert.Equal(t, "every keyword", s.Description)
 	require.Len(t, s.Rules, 2)
-	assert.Equal(t, Rule{Source: "behaviour", Text: "Only the first read is seen", Comment: []string{"why this rule"}, Line: 5}, s.Rules[0])
+	assert.Equal(t, scenario.Rule{Source: "behaviour", Text: "Only the first read is seen", Comment: []string{"why this rule"}, Line: 5}, s.Rules[0])
 	assert.Equal(t, 300*time.Millisecond, s.Timeout)
 
 	require.Len(t, s.Steps, 10)
-	assert.Equal(t, []Input{{Name: "k1", Value: 40, Line: 10}, {Name: "b1", Value: 1, Comment: []string{"held down"}, Line: 12},
+	assert.Equal(t, []scenario.Input{{Name: "k1", Value: 40, Line: 10}, {Name: "b1", Value: 1, Comment: []string{"held down"}, Line: 12},
 		{Name: "ain", Value: 3.5, Line: 13}}, s.Inputs)
-	assert.Equal(t, Step{Kind: StepConnect, Conn: "a", Line: 16}, s.Steps[0])
-	assert.Equal(t, Step{Kind: StepConnect, Conn: "c", Within: 300 * time.Millisecond, Line: 17}, s.Steps[1])
+	assert.Equal(t, scenario.Step{Kind: scenario.StepConnect, Conn: "a", Line: 16}, s.Steps[0])
+	assert.Equal(t, scenario.Step{Kind: scenario.StepConnect, Conn: "c", Within: 300 * time.Millisecond, Line: 17}, s.Steps[1])
 	steps := s.Steps[1:]
-	assert.Equal(t, MainConn, steps[1].Conn)
+	assert.Equal(t, scenario.MainConn, steps[1].Conn)
 	assert.Equal(t, "GET / HTTP/1.0\r\nxxx\x00\xff\r\n", string(steps[1].Data.Value()))
-	assert.Equal(t, []Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, steps[1].Data.Parts)
+	assert.Equal(t, []scenario.Part{{Text: "GET / HTTP/1.0\r\n"}, {Text: "x", Repeat: 3}, {Text: "\x00\xff\r\n", NewLine: true}}, steps[1].Data.Parts)
 	assert.True(t, steps[2].MayFail)
 	assert.Equal(t, "b", steps[2].Conn)
 	assert.Equal(t, 100*time.Millisecond, steps[3].Wait)
 	assert.Equal(t, "m1", steps[4].Mark)
-	assert.Equal(t, StepReset, steps[8].Kind)
+	assert.Equal(t, scenario.StepReset, steps[8].Kind)
 
 	require.Len(t, s.Sections, 6)
-	assert.Equal(t, []End{EndRefused}, s.Sections[0].Clauses[0].Ends)
+	assert.Equal(t, []scenario.End{scenario.EndRefused}, s.Sections[0].Clauses[0].Ends)
 	sections := s.Sections[1:]
 	main := sections[0]
 	assert.Equal(t, "expect", main.Header())
-	assert.Equal(t, []End{EndFIN, EndRST}, main.Clauses[4].Ends)
+	assert.Equal(t, []scenario.End{scenario.EndFIN, scenario.EndRST}, main.Clauses[4].Ends)
 	assert.Equal(t, "a\nb", string(main.Clauses[3].Bytes.Value()))
-	assert.Equal(t, Clause{Kind: ClauseAt, Mark: "m1", N: 0, Line: 38}, main.Clauses[5])
+	assert.Equal(t, scenario.Clause{Kind: scenario.ClauseAt, Mark: "m1", N: 0, Line: 38}, main.Clauses[5])
 	b := sections[2]
 	assert.Equal(t, 418, b.Clauses[1].N)
 	assert.Equal(t, "I'm a teapot", b.Clauses[1].Text)
@@ -114,12 +117,12 @@ func TestParseFull(t *testing.T) {
 	assert.Equal(t, "expect b when micropython pico-w", over.Header())
 	assert.Equal(t, []string{"override"}, over.Comment)
 	assert.Equal(t, "because", over.Difference)
-	assert.Equal(t, SectionDevice, sections[4].Kind)
+	assert.Equal(t, scenario.SectionDevice, sections[4].Kind)
 	assert.Equal(t, []string{"trailer"}, s.Trailer)
 }
 
 func TestParseErrors(t *testing.T) {
-	head := minimal
+	head := scenariotest.Minimal
 	tests := []struct {
 		name string
 		text string
@@ -203,9 +206,9 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("x/y", []byte(tt.text))
+			_, err := scenario.Parse("x/y", []byte(tt.text))
 			require.Error(t, err)
-			var pe *ParseError
+			var pe *scenario.ParseError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.line, pe.Line, "line of %q", err)
 			assert.Contains(t, err.Error(), tt.want)
@@ -214,28 +217,9 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestLexLine(t *testing.T) {
-	tests := []struct {
-		line string
-		want []token
-	}{
-		{`send "a b"*2 x`, []token{{text: "send"}, {quoted: true, text: "a b", repeat: 2}, {text: "x"}}},
-		{"raw `a\\r`", []token{{text: "raw"}, {quoted: true, text: `a\r`}}},
-		{`body "\"\\"`, []token{{text: "body"}, {quoted: true, text: `"\`}}},
-		{"end fin\r", []token{{text: "end"}, {text: "fin"}}},
-	}
-	for _, tt := range tests {
-		got, err := lexLine(tt.line)
-		require.NoError(t, err, tt.line)
-		assert.Equal(t, tt.want, got, tt.line)
-	}
-	_, err := lexLine(`body "a"b`)
-	assert.ErrorContains(t, err, "want a space after a string")
-}
-
 // outcomes declares two outcomes for pico-w, and an override that holds
 // for both.
-var outcomes = minimal + lines(
+var outcomes = scenariotest.Minimal + scenariotest.Lines(
 	"",
 	"[expect]",
 	`status "HTTP/1.0 200 OK\r\n"`,
@@ -258,7 +242,7 @@ var outcomes = minimal + lines(
 )
 
 func TestParseOutcomes(t *testing.T) {
-	s := mustParse(t, "area/outcomes", outcomes)
+	s := scenariotest.MustParse(t, "area/outcomes", outcomes)
 	require.Len(t, s.Sections, 4)
 	assert.Empty(t, s.Sections[1].Outcome, "an override without an outcome holds for all")
 	assert.Equal(t, "lost", s.Sections[2].Outcome)
@@ -266,5 +250,5 @@ func TestParseOutcomes(t *testing.T) {
 	assert.Equal(t, "lost", s.Sections[2].Difference)
 	assert.Equal(t, "answered", s.Sections[3].Outcome)
 	assert.Equal(t, "expect when micropython pico-w", s.Sections[3].Header(), "the outcome is not part of the header")
-	assert.Equal(t, outcomes, string(Format(s)), "Format writes the outcome line first, as parsed")
+	assert.Equal(t, outcomes, string(scenario.Format(s)), "Format writes the outcome line first, as parsed")
 }

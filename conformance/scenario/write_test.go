@@ -1,4 +1,4 @@
-package scenario
+package scenario_test
 
 import (
 	"os"
@@ -8,10 +8,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/europi-http/europi-http/conformance/scenario"
+	"github.com/europi-http/europi-http/conformance/scenario/scenariotest"
 )
 
 // clearLines zeroes the line numbers, which Format does not write.
-func clearLines(s *Scenario) *Scenario {
+func clearLines(s *scenario.Scenario) *scenario.Scenario {
 	for i := range s.Rules {
 		s.Rules[i].Line = 0
 	}
@@ -36,48 +39,48 @@ func clearLines(s *Scenario) *Scenario {
 func TestFormatCanonicalTextRoundTrips(t *testing.T) {
 	// full is written in the canonical layout, so Format gives it back
 	// byte for byte.
-	s := mustParse(t, "area/full", full)
-	assert.Equal(t, full, string(Format(s)))
+	s := scenariotest.MustParse(t, "area/full", full)
+	assert.Equal(t, full, string(scenario.Format(s)))
 }
 
 func TestFormatParseRoundTrip(t *testing.T) {
 	awkward := "\x00\r\n\xff\xfe\"\\`\t\u00fc\u2028 #[x]"
 	tests := []struct {
 		name string
-		s    *Scenario
+		s    *scenario.Scenario
 	}{
-		{"every byte value", &Scenario{
+		{"every byte value", &scenario.Scenario{
 			Description: "all bytes " + awkward,
-			Rules:       []Rule{{Source: "api", Text: awkward}},
-			Steps:       []Step{{Kind: StepSend, Conn: MainConn, Data: B(allBytes())}},
-			Sections: []*Section{{Kind: SectionExpect, Conn: MainConn, Clauses: []Clause{
-				{Kind: ClauseRaw, Bytes: B(allBytes())},
-				{Kind: ClauseMessage, Bytes: B(awkward)},
+			Rules:       []scenario.Rule{{Source: "api", Text: awkward}},
+			Steps:       []scenario.Step{{Kind: scenario.StepSend, Conn: scenario.MainConn, Data: scenario.B(allBytes())}},
+			Sections: []*scenario.Section{{Kind: scenario.SectionExpect, Conn: scenario.MainConn, Clauses: []scenario.Clause{
+				{Kind: scenario.ClauseRaw, Bytes: scenario.B(allBytes())},
+				{Kind: scenario.ClauseMessage, Bytes: scenario.B(awkward)},
 			}}},
 		}},
-		{"parts and layout", &Scenario{
+		{"parts and layout", &scenario.Scenario{
 			Comment:     []string{"", "a comment", "#"},
 			Description: "d",
-			Rules:       []Rule{{Source: "routes", Text: "r", Comment: []string{"c"}}},
+			Rules:       []scenario.Rule{{Source: "routes", Text: "r", Comment: []string{"c"}}},
 			Timeout:     1500 * time.Millisecond,
-			Inputs: []Input{{Name: "ain", Value: 0.1, Comment: []string{"a", ""}}, {Name: "k2", Value: 99.99999999999999},
+			Inputs: []scenario.Input{{Name: "ain", Value: 0.1, Comment: []string{"a", ""}}, {Name: "k2", Value: 99.99999999999999},
 				{Name: "din", Value: 1}, {Name: "k1", Value: 0}, {Name: "b2", Value: 0}, {Name: "b1", Value: 1}},
-			Steps: []Step{
-				{Kind: StepSend, Conn: "c1", MayFail: true, Data: Bytes{Parts: []Part{{Text: "a"}, {Text: "b", Repeat: 1000}, {Text: "\r\n", NewLine: true}, {Text: ""}}}},
-				{Kind: StepWait, Wait: 2 * time.Millisecond, Comment: []string{"pause"}},
-				{Kind: StepMark, Mark: "m"},
-				{Kind: StepAwait, Conn: "c1"},
+			Steps: []scenario.Step{
+				{Kind: scenario.StepSend, Conn: "c1", MayFail: true, Data: scenario.Bytes{Parts: []scenario.Part{{Text: "a"}, {Text: "b", Repeat: 1000}, {Text: "\r\n", NewLine: true}, {Text: ""}}}},
+				{Kind: scenario.StepWait, Wait: 2 * time.Millisecond, Comment: []string{"pause"}},
+				{Kind: scenario.StepMark, Mark: "m"},
+				{Kind: scenario.StepAwait, Conn: "c1"},
 			},
-			Sections: []*Section{
-				{Kind: SectionExpect, Conn: "c1", Clauses: []Clause{
-					{Kind: ClauseBody, Bytes: LinesOf([]byte("one\ntwo\n\nthree"))},
-					{Kind: ClauseAt, Mark: "m", N: 7},
-					{Kind: ClauseEnd, Ends: []End{EndTimeout, EndClosed}, Comment: []string{"either"}},
+			Sections: []*scenario.Section{
+				{Kind: scenario.SectionExpect, Conn: "c1", Clauses: []scenario.Clause{
+					{Kind: scenario.ClauseBody, Bytes: scenario.LinesOf([]byte("one\ntwo\n\nthree"))},
+					{Kind: scenario.ClauseAt, Mark: "m", N: 7},
+					{Kind: scenario.ClauseEnd, Ends: []scenario.End{scenario.EndTimeout, scenario.EndClosed}, Comment: []string{"either"}},
 				}},
-				{Kind: SectionExpect, Conn: "c1", When: []string{"a", "b-2"}, Difference: "why", Comment: []string{"o"},
-					Rules:   []Rule{{Source: "behaviour", Text: "x"}},
-					Clauses: []Clause{{Kind: ClauseJSON, Text: `{"u": "\u00fc"}`}, {Kind: ClauseErrorPage, N: 501, Text: "Not Implemented"}}},
-				{Kind: SectionDevice, Clauses: []Clause{{Kind: ClauseEscapes, N: 2}, {Kind: ClauseEscapeLike, Text: `^a\.b$`}}},
+				{Kind: scenario.SectionExpect, Conn: "c1", When: []string{"a", "b-2"}, Difference: "why", Comment: []string{"o"},
+					Rules:   []scenario.Rule{{Source: "behaviour", Text: "x"}},
+					Clauses: []scenario.Clause{{Kind: scenario.ClauseJSON, Text: `{"u": "\u00fc"}`}, {Kind: scenario.ClauseErrorPage, N: 501, Text: "Not Implemented"}}},
+				{Kind: scenario.SectionDevice, Clauses: []scenario.Clause{{Kind: scenario.ClauseEscapes, N: 2}, {Kind: scenario.ClauseEscapeLike, Text: `^a\.b$`}}},
 			},
 			Trailer: []string{"end"},
 		}},
@@ -85,11 +88,11 @@ func TestFormatParseRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.s.ID = "rt/" + tt.name
-			text := Format(tt.s)
-			got, err := Parse(tt.s.ID, text)
+			text := scenario.Format(tt.s)
+			got, err := scenario.Parse(tt.s.ID, text)
 			require.NoError(t, err, "%s", text)
 			assert.Equal(t, tt.s, clearLines(got))
-			assert.Equal(t, string(text), string(Format(got)), "Format is stable")
+			assert.Equal(t, string(text), string(scenario.Format(got)), "Format is stable")
 		})
 	}
 }
@@ -106,15 +109,15 @@ func allBytes() string {
 func TestLinesOf(t *testing.T) {
 	tests := []struct {
 		in   string
-		want []Part
+		want []scenario.Part
 	}{
-		{"", []Part{{}}},
-		{"a", []Part{{Text: "a"}}},
-		{"a\n", []Part{{Text: "a\n"}}},
-		{"a\nb\r\n\nc", []Part{{Text: "a\n"}, {Text: "b\r\n", NewLine: true}, {Text: "\n", NewLine: true}, {Text: "c", NewLine: true}}},
+		{"", []scenario.Part{{}}},
+		{"a", []scenario.Part{{Text: "a"}}},
+		{"a\n", []scenario.Part{{Text: "a\n"}}},
+		{"a\nb\r\n\nc", []scenario.Part{{Text: "a\n"}, {Text: "b\r\n", NewLine: true}, {Text: "\n", NewLine: true}, {Text: "c", NewLine: true}}},
 	}
 	for _, tt := range tests {
-		b := LinesOf([]byte(tt.in))
+		b := scenario.LinesOf([]byte(tt.in))
 		assert.Equal(t, tt.want, b.Parts, "%q", tt.in)
 		assert.Equal(t, tt.in, string(b.Value()))
 	}
@@ -126,25 +129,25 @@ func TestParseReadsRepeatOneAsOnce(t *testing.T) {
 	tests := []struct {
 		name  string
 		lines []string
-		parts func(s *Scenario) []Part
-		want  []Part
+		parts func(s *scenario.Scenario) []scenario.Part
+		want  []scenario.Part
 	}{
 		{"send", []string{`send "a"*1 "b"*2`, "", "[expect]", "end fin"},
-			func(s *Scenario) []Part { return s.Steps[0].Data.Parts },
-			[]Part{{Text: "a"}, {Text: "b", Repeat: 2}}},
+			func(s *scenario.Scenario) []scenario.Part { return s.Steps[0].Data.Parts },
+			[]scenario.Part{{Text: "a"}, {Text: "b", Repeat: 2}}},
 		{"continuation", []string{`send "a"`, `    "c"*1`, "", "[expect]", "end fin"},
-			func(s *Scenario) []Part { return s.Steps[0].Data.Parts },
-			[]Part{{Text: "a"}, {Text: "c", NewLine: true}}},
+			func(s *scenario.Scenario) []scenario.Part { return s.Steps[0].Data.Parts },
+			[]scenario.Part{{Text: "a"}, {Text: "c", NewLine: true}}},
 		{"clause", []string{`send "a"`, "", "[expect]", `body "x"*1`},
-			func(s *Scenario) []Part { return s.Sections[0].Clauses[0].Bytes.Parts },
-			[]Part{{Text: "x"}}},
+			func(s *scenario.Scenario) []scenario.Part { return s.Sections[0].Clauses[0].Bytes.Parts },
+			[]scenario.Part{{Text: "x"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := lines(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.lines...)...)
-			s := mustParse(t, "rt/one", text)
+			text := scenariotest.Lines(append([]string{"[scenario]", `description "d"`, `rule routes "r"`, "", "[steps]"}, tt.lines...)...)
+			s := scenariotest.MustParse(t, "rt/one", text)
 			assert.Equal(t, tt.want, tt.parts(s))
-			again := mustParse(t, "rt/one", string(Format(s)))
+			again := scenariotest.MustParse(t, "rt/one", string(scenario.Format(s)))
 			assert.Equal(t, clearLines(s), clearLines(again))
 		})
 	}
@@ -152,13 +155,13 @@ func TestParseReadsRepeatOneAsOnce(t *testing.T) {
 
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
-	s := mustParse(t, "area/name", full)
-	require.NoError(t, WriteFile(dir, s))
+	s := scenariotest.MustParse(t, "area/name", full)
+	require.NoError(t, scenario.WriteFile(dir, s))
 	data, err := os.ReadFile(filepath.Join(dir, "area", "name.scenario"))
 	require.NoError(t, err)
 	assert.Equal(t, full, string(data))
 
-	loaded, err := LoadDir(dir)
+	loaded, err := scenario.LoadDir(dir)
 	require.NoError(t, err)
 	require.Len(t, loaded, 1)
 	assert.Equal(t, "area/name", loaded[0].ID)
