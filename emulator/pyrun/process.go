@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/procgroup"
 )
 
 // stopGrace is how long an interpreter has to end after SIGTERM before it
@@ -45,11 +47,9 @@ func startProcess(cmd *exec.Cmd, logger *log.Logger) (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid: true,
-		// If europi-http dies without stopping it, so does the interpreter.
-		Pdeathsig: syscall.SIGKILL,
-	}
+	// Its own group, so stop reaches anything it started; and if
+	// europi-http dies without stopping it, so does the interpreter.
+	procgroup.Prepare(cmd)
 	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -138,24 +138,9 @@ func (p *process) exitCode() int {
 	return exit.ExitCode()
 }
 
-// stop ends the process group: SIGTERM, then SIGKILL if it is still there
-// after stopGrace. It returns once the process is reaped.
+// stop ends the process group: SIGTERM, then SIGKILL if the interpreter
+// is still there after stopGrace, and anything the script started in its
+// group and left behind goes too. It returns once the process is reaped.
 func (p *process) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	pgid := p.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	grace := time.NewTimer(stopGrace)
-	defer grace.Stop()
-	select {
-	case <-p.done:
-	case <-grace.C:
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-p.done
-	}
-	// Anything the script started in its group and left behind goes too.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	_, _ = procgroup.Stop(p.cmd, p.done, stopGrace)
 }

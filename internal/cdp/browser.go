@@ -9,8 +9,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/procgroup"
 )
 
 // EnvBrowser names an environment variable that, when set, is the browser
@@ -99,8 +100,9 @@ func launch(ctx context.Context, path, profileDir string, extra []string) (*Brow
 		"--user-data-dir="+profileDir, "--remote-debugging-pipe", "about:blank")
 	cmd := exec.Command(path, args...)
 	// Its own process group, so Close can end the renderers and helpers
-	// Chromium forks along with it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Chromium forks along with it; and no browser outlives a test binary
+	// that dies without closing it.
+	procgroup.Prepare(cmd)
 	tail := newTailWriter()
 	cmd.Stdout, cmd.Stderr = tail, tail
 	// Helpers that inherited the pipe must not keep Wait from returning.
@@ -162,24 +164,11 @@ func (b *Browser) Close() {
 	_ = b.Conn.Close()
 }
 
-// kill ends the browser's process group and waits for the browser, then
-// (briefly) for its helpers: SIGKILL is delivered asynchronously, and a
-// profile folder removed under a dying helper can fail to go.
+// kill ends the browser's process group at once (there is nothing to
+// shut down gracefully) and waits for the browser, then (briefly) for its
+// helpers: a profile folder removed under a dying helper can fail to go.
 func (b *Browser) kill() {
-	pgid := b.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	<-b.exited
-	deadline := time.NewTimer(5 * time.Second)
-	defer deadline.Stop()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for syscall.Kill(-pgid, 0) == nil {
-		select {
-		case <-tick.C:
-		case <-deadline.C:
-			return // zombies nobody reaps; they hold no files
-		}
-	}
+	_, _ = procgroup.Stop(b.cmd, b.exited, 0)
 }
 
 // Output returns the end of what the browser printed, for a failing

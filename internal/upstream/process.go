@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/procgroup"
 )
 
 // DefaultReadyTimeout bounds how long Start waits for the script to listen
@@ -142,12 +144,9 @@ func startOnce(ctx context.Context, cfg Config, python, fw, appDir string, src [
 	)
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		// Its own group, so Stop reaches anything it started.
-		Setpgid: true,
-		// If this test process dies without calling Stop, so does the server.
-		Pdeathsig: syscall.SIGKILL,
-	}
+	// Its own group, so Stop reaches anything it started; and if this
+	// test process dies without calling Stop, so does the server.
+	procgroup.Prepare(cmd)
 	// Output pipes held open by a stray grandchild must not hang Wait.
 	cmd.WaitDelay = 2 * time.Second
 	p.cmd = cmd
@@ -221,8 +220,8 @@ func (p *Process) WaitEscapes(ctx context.Context, n int) ([]string, error) {
 }
 
 // Stop ends the process: SIGTERM to its process group, SIGKILL if it has not
-// exited after a grace period, then it waits for the process and removes the
-// temporary folder. It is safe to call more than once; later calls return
+// exited after a grace period, then it waits for the process, ends what is
+// left of its group and removes the temporary folder. It is safe to call more than once; later calls return
 // the first result. It reports an error when the process had died on its
 // own, or had to be killed.
 func (p *Process) Stop() error {
@@ -233,27 +232,18 @@ func (p *Process) Stop() error {
 func (p *Process) stop() error {
 	defer func() { _ = os.RemoveAll(p.dir) }()
 
-	select {
-	case <-p.done:
+	pid := p.cmd.Process.Pid
+	ending, err := procgroup.Stop(p.cmd, p.done, stopGrace)
+	switch {
+	case err != nil:
+		return err
+	case ending == procgroup.Exited:
 		return fmt.Errorf("upstream: the process had already exited (%v)%s", p.waitErr, p.stderrTail())
-	default:
-	}
-
-	pgid := p.cmd.Process.Pid
-	if err := syscall.Kill(-pgid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("upstream: signalling process group %d: %w", pgid, err)
-	}
-	grace := time.NewTimer(stopGrace)
-	defer grace.Stop()
-	select {
-	case <-p.done:
-	case <-grace.C:
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-p.done
-		return fmt.Errorf("upstream: process %d ignored SIGTERM for %v and was killed%s", pgid, stopGrace, p.stderrTail())
+	case ending == procgroup.Killed:
+		return fmt.Errorf("upstream: process %d ignored SIGTERM for %v and was killed%s", pid, stopGrace, p.stderrTail())
 	}
 	if err := p.waitErr; err != nil && !terminatedBySIGTERM(err) {
-		return fmt.Errorf("upstream: process %d stopped badly: %w%s", pgid, err, p.stderrTail())
+		return fmt.Errorf("upstream: process %d stopped badly: %w%s", pid, err, p.stderrTail())
 	}
 	return nil
 }
