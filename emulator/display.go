@@ -92,11 +92,18 @@ func FramePixel(frame []byte, x, y int) bool {
 // DisplayWidth characters, '#' for a lit pixel and '.' for a dark one,
 // each line ending in "\n": a form tests can compare and people can read.
 func FrameText(frame []byte) string {
+	return PixelText(func(x, y int) bool { return FramePixel(frame, x, y) })
+}
+
+// PixelText draws the display's pixels as FrameText does, lit where lit
+// says: a picture described by its coordinates, in the form FrameText
+// writes a frame, without going through a frame's byte layout.
+func PixelText(lit func(x, y int) bool) string {
 	var b strings.Builder
 	b.Grow((DisplayWidth + 1) * DisplayHeight)
 	for y := range DisplayHeight {
 		for x := range DisplayWidth {
-			if FramePixel(frame, x, y) {
+			if lit(x, y) {
 				b.WriteByte('#')
 			} else {
 				b.WriteByte('.')
