@@ -24,42 +24,47 @@ import (
 func TestPanelThroughStandins(t *testing.T) {
 	for _, python := range interpreters(t) {
 		t.Run(python, func(t *testing.T) {
-			tr := startRun(t, python, "panel.py", false)
-			waitPanel(t, tr, "OLED frame", func(_ emulator.IOState, frame []byte) bool {
-				return emulator.FramePixel(frame, 0, 0)
-			})
-			frame := tr.IO().Display().Frame()
-			for y := range 8 {
-				for x := range 8 {
-					assert.True(t, emulator.FramePixel(frame, x, y), "the filled box at (%d,%d)", x, y)
-				}
-				assert.False(t, emulator.FramePixel(frame, 8, y), "right of the box at (8,%d)", y)
-			}
-			lit := 0
-			for y := range 8 {
-				for x := 16; x < 32; x++ {
-					if emulator.FramePixel(frame, x, y) {
-						lit++
-					}
-				}
-			}
-			assert.Greater(t, lit, 10, "the text OK is drawn")
-
-			require.NoError(t, tr.IO().Set("k1", 40))
-			waitPanel(t, tr, "cv2 following k1's ADC", func(st emulator.IOState, _ []byte) bool {
-				return st.Outputs[1].Duty == 39321 // (1 - 0.40) × 65535: the knob is wired reversed
-			})
-
-			for _, v := range []float64{1, 0, 1, 0} {
-				require.NoError(t, tr.IO().Set("b1", v))
-			}
-			waitPanel(t, tr, "four edges counted on cv1", func(st emulator.IOState, _ []byte) bool {
-				return st.Outputs[0].Duty == 4
-			})
-			waitLog(t, tr, "address 127.0.0.1")
-			assert.Equal(t, "running under "+python, tr.Status().State)
+			checkPanel(t, startRun(t, python, "panel.py", false), python)
 		})
 	}
+}
+
+// checkPanel checks a run of panel.py under the interpreter named python.
+func checkPanel(t *testing.T, tr *testRun, python string) {
+	t.Helper()
+	waitPanel(t, tr, "OLED frame", func(_ emulator.IOState, frame []byte) bool {
+		return emulator.FramePixel(frame, 0, 0)
+	})
+	frame := tr.IO().Display().Frame()
+	for y := range 8 {
+		for x := range 8 {
+			assert.True(t, emulator.FramePixel(frame, x, y), "the filled box at (%d,%d)", x, y)
+		}
+		assert.False(t, emulator.FramePixel(frame, 8, y), "right of the box at (8,%d)", y)
+	}
+	lit := 0
+	for y := range 8 {
+		for x := 16; x < 32; x++ {
+			if emulator.FramePixel(frame, x, y) {
+				lit++
+			}
+		}
+	}
+	assert.Greater(t, lit, 10, "the text OK is drawn")
+
+	require.NoError(t, tr.IO().Set("k1", 40))
+	waitPanel(t, tr, "cv2 following k1's ADC", func(st emulator.IOState, _ []byte) bool {
+		return st.Outputs[1].Duty == 39321 // (1 - 0.40) × 65535: the knob is wired reversed
+	})
+
+	for _, v := range []float64{1, 0, 1, 0} {
+		require.NoError(t, tr.IO().Set("b1", v))
+	}
+	waitPanel(t, tr, "four edges counted on cv1", func(st emulator.IOState, _ []byte) bool {
+		return st.Outputs[0].Duty == 4
+	})
+	waitLog(t, tr, "address 127.0.0.1")
+	assert.Equal(t, "running under "+python, tr.Status().State)
 }
 
 // TestScriptEnds covers the ways a script ends: an exception (its
