@@ -105,6 +105,9 @@ type Emulator struct {
 	// calls serialises handler calls with the watcher's reloads, so a
 	// script is swapped between requests only.
 	calls sync.Mutex
+	// handlerCall is the thread and arguments of handler calls, reused
+	// from one call to the next; guarded by calls.
+	handlerCall *handlerCall
 }
 
 // New loads the script cfg names. A script that fails to load gives a
@@ -295,28 +298,38 @@ func (e *Emulator) handler(ctx context.Context, srv *server.HttpServer, method s
 	}
 }
 
-// call runs one handler call in a fresh thread with the step and memory
-// limits. A Go panic under it becomes the 500 page like any error: the
-// server would recover it too, but with the bare panic text.
+// call runs one handler call with the step, time and memory limits, in
+// the thread the last call used unless that one was cancelled. A Go panic
+// under it becomes the 500 page like any error: the server would recover
+// it too, but with the bare panic text.
 func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script, fn starlark.Callable, method, request string, conn *server.Conn) (err error) {
-	env := &env{ctx: ctx, io: e.io, runtime: e.cfg.Runtime, logger: e.logger, script: sc, srv: srv}
-	thread, done := newThread(env, handlerThreadName(method), e.steps, e.memory, e.timeout)
-	defer done()
+	hc := e.handlerCall // guarded by e.calls
+	if hc == nil {
+		hc = newHandlerCall()
+		e.handlerCall = hc
+	}
+	env := hc.begin(ctx, e, srv, sc)
+	hc.run.start(handlerThreadName(method), e.steps, e.memory, e.timeout)
 	c := &connection{conn: conn}
-	// The server closes the socket when the handler returns; a connection
-	// a script kept in `state` must not write to a later client.
-	defer func() { c.closed = true }()
 	defer func() {
-		if r := recover(); r != nil {
+		r := recover()
+		if r != nil {
 			p := newPanicError(interpreterPanic, r)
 			e.logger.Printf("%s: %s handler %s: %v\n%s", sc.name, method, fn.Name(), p, p.stack)
 			err = p
 		}
+		// The server closes the socket when the handler returns; a
+		// connection a script kept in `state` must not write to a later
+		// client.
+		c.closed = true
+		hc.run.finish()
+		// A cancelled thread does not run again, nor one a panic unwound
+		// with its frames in any state.
+		if hc.end() || r != nil {
+			e.handlerCall = nil
+		}
 	}()
-	_, err = starlark.Call(thread, fn, nil, []starlark.Tuple{
-		{kwRequest, starlark.String(request)},
-		{kwConnection, c},
-	})
+	_, err = starlark.Call(hc.run.thread, fn, nil, hc.kwargs(request, c))
 	if err == nil {
 		return nil
 	}
@@ -337,9 +350,6 @@ func (e *Emulator) call(ctx context.Context, srv *server.HttpServer, sc *script,
 	// errors through Unwrap.
 	return err
 }
-
-// The handlers' keyword names, made into values once rather than per call.
-var kwRequest, kwConnection starlark.Value = starlark.String("request"), starlark.String("connection")
 
 // handlerThreadName names a handler call's thread, without building the
 // string on every request.

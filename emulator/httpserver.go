@@ -145,23 +145,23 @@ type sendArgs struct {
 }
 
 // prepare checks the connection, status and headers of a send_* call.
-func prepare(thread *starlark.Thread, fn string, connV, statusV, headersV starlark.Value) (*sendArgs, error) {
+func prepare(thread *starlark.Thread, fn string, connV, statusV, headersV starlark.Value) (sendArgs, error) {
 	e, err := threadEnv(thread)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", fn, err)
+		return sendArgs{}, fmt.Errorf("%s: %v", fn, err)
 	}
 	conn, err := connArg(fn, connV)
 	if err != nil {
-		return nil, err
+		return sendArgs{}, err
 	}
 	if e.srv == nil {
-		return nil, fmt.Errorf("%s: only a handler can send", fn)
+		return sendArgs{}, fmt.Errorf("%s: only a handler can send", fn)
 	}
-	a := &sendArgs{srv: e.srv, conn: conn}
+	a := sendArgs{srv: e.srv, conn: conn}
 	if statusV != nil {
 		code, ok := statusV.(starlark.Int)
 		if !ok {
-			return nil, fmt.Errorf("%s: status must be an int, not %s", fn, pyTypeName(statusV))
+			return sendArgs{}, fmt.Errorf("%s: status must be an int, not %s", fn, pyTypeName(statusV))
 		}
 		// Quirk: an unknown code fails upstream's table lookup with
 		// KeyError, whose text is just the number. The core does that for
@@ -170,21 +170,21 @@ func prepare(thread *starlark.Thread, fn string, connV, statusV, headersV starla
 		n, ok := code.Int64()
 		switch {
 		case !ok:
-			return nil, errors.New(code.String())
+			return sendArgs{}, errors.New(code.String())
 		case n == 0:
-			return nil, &server.UnknownStatusError{Status: 0}
+			return sendArgs{}, &server.UnknownStatusError{Status: 0}
 		}
 		a.status = int(n)
 	}
 	if headersV != nil && headersV != starlark.None {
 		m, ok := headersV.(starlark.IterableMapping)
 		if !ok {
-			return nil, fmt.Errorf("%s: headers must be a dict or None, not %s", fn, pyTypeName(headersV))
+			return sendArgs{}, fmt.Errorf("%s: headers must be a dict or None, not %s", fn, pyTypeName(headersV))
 		}
 		items := m.Items()
 		for _, kv := range items {
 			if err := checkText(thread, fn, true, kv[0], kv[1]); err != nil {
-				return nil, err
+				return sendArgs{}, err
 			}
 		}
 		for _, kv := range items {
@@ -194,32 +194,44 @@ func prepare(thread *starlark.Thread, fn string, connV, statusV, headersV starla
 	return a, nil
 }
 
+// The send_* methods' default arguments, made into values once.
+var (
+	defaultStatus      starlark.Value = starlark.MakeInt(server.StatusOK)
+	defaultErrorStatus starlark.Value = starlark.MakeInt(server.StatusInternalServerError)
+	htmlType           starlark.Value = starlark.String(server.MimeHTML)
+)
+
+// sendValues holds the arguments of one send_* call, unpacked into one
+// allocation rather than one per argument (UnpackArgs takes their
+// addresses).
+type sendValues struct {
+	conn, body, status, contentType, headers starlark.Value
+}
+
 // sendResponse is send_response(connection, response, status=200,
 // content_type=MimeTypes.HTML, headers=None).
 func sendResponse(thread *starlark.Thread, _ *serverValue, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var conn, response, headers starlark.Value
-	var status starlark.Value = starlark.MakeInt(server.StatusOK)
-	var contentType starlark.Value = starlark.String(server.MimeHTML)
-	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &conn, "response", &response,
-		"status?", &status, "content_type?", &contentType, "headers?", &headers); err != nil {
+	v := &sendValues{status: defaultStatus, contentType: htmlType}
+	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &v.conn, "response", &v.body,
+		"status?", &v.status, "content_type?", &v.contentType, "headers?", &v.headers); err != nil {
 		return nil, err
 	}
-	return send(thread, fn, conn, response, status, contentType, headers)
+	return send(thread, fn, v)
 }
 
 // sendHTML is send_html(connection, html_page, status=200, headers=None).
 func sendHTML(thread *starlark.Thread, _ *serverValue, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var conn, page, headers starlark.Value
-	var status starlark.Value = starlark.MakeInt(server.StatusOK)
-	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &conn, "html_page", &page,
-		"status?", &status, "headers?", &headers); err != nil {
+	v := &sendValues{status: defaultStatus, contentType: htmlType}
+	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &v.conn, "html_page", &v.body,
+		"status?", &v.status, "headers?", &v.headers); err != nil {
 		return nil, err
 	}
-	return send(thread, fn, conn, page, status, starlark.String(server.MimeHTML), headers)
+	return send(thread, fn, v)
 }
 
-func send(thread *starlark.Thread, fn string, conn, response, status, contentType, headers starlark.Value) (starlark.Value, error) {
-	a, err := prepare(thread, fn, conn, status, headers)
+func send(thread *starlark.Thread, fn string, v *sendValues) (starlark.Value, error) {
+	response, contentType := v.body, v.contentType
+	a, err := prepare(thread, fn, v.conn, v.status, v.headers)
 	if err != nil {
 		return nil, err
 	}
@@ -246,19 +258,20 @@ func send(thread *starlark.Thread, fn string, conn, response, status, contentTyp
 // sendJSON is send_json(connection, data, headers=None): data written as
 // json.dumps writes it on the emulated runtime.
 func sendJSON(thread *starlark.Thread, _ *serverValue, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var conn, data, headers starlark.Value
-	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &conn, "data", &data, "headers?", &headers); err != nil {
+	v := &sendValues{}
+	if err := starlark.UnpackArgs(fn, args, kwargs, "connection", &v.conn, "data", &v.body, "headers?", &v.headers); err != nil {
 		return nil, err
 	}
-	a, err := prepare(thread, fn, conn, nil, headers)
+	data := v.body
+	a, err := prepare(thread, fn, v.conn, nil, v.headers)
 	if err != nil {
 		return nil, err
 	}
-	v, err := toJSONValue(thread, data)
+	j, err := toJSONValue(thread, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.srv.SendJSON(a.conn, v, a.headers); err != nil {
+	if err := a.srv.SendJSON(a.conn, j, a.headers); err != nil {
 		return nil, err
 	}
 	return starlark.None, nil
@@ -268,13 +281,13 @@ func sendJSON(thread *starlark.Thread, _ *serverValue, fn string, args starlark.
 // headers=None). error is the page's message: a string, or any value,
 // shown as str() shows it.
 func sendErrorPage(thread *starlark.Thread, _ *serverValue, fn string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var msg, conn, headers starlark.Value
-	var status starlark.Value = starlark.MakeInt(server.StatusInternalServerError)
-	if err := starlark.UnpackArgs(fn, args, kwargs, "error", &msg, "connection", &conn,
-		"status?", &status, "headers?", &headers); err != nil {
+	v := &sendValues{status: defaultErrorStatus}
+	if err := starlark.UnpackArgs(fn, args, kwargs, "error", &v.body, "connection", &v.conn,
+		"status?", &v.status, "headers?", &v.headers); err != nil {
 		return nil, err
 	}
-	a, err := prepare(thread, fn, conn, status, headers)
+	msg := v.body
+	a, err := prepare(thread, fn, v.conn, v.status, v.headers)
 	if err != nil {
 		return nil, err
 	}

@@ -37,16 +37,25 @@ func (e *memoryError) Error() string { return "MemoryError: " + e.msg }
 
 // memoryWatch bounds what one load or handler call adds to the heap. The
 // Go heap is shared, so it measures the whole process: the heap's growth
-// since the run started, confirmed after a collection so garbage does not
-// count. Past the limit it cancels the thread, which stops at its next
-// step; one builtin call that allocates a lot runs to its end first, which
-// is why the builtins that can (range, list, ..., `*`) check sizes before
-// they allocate.
+// from the watchdog's first look at the run, confirmed after a collection
+// so garbage does not count. Past the limit it cancels the thread, which
+// stops at its next step; one builtin call that allocates a lot runs to its
+// end first, which is why the builtins that can (range, list, ..., `*`)
+// check sizes before they allocate.
+//
+// The first look, not the run's start, sets the base: reading the heap
+// costs a call about a microsecond and a lock shared with the runtime,
+// and most handler calls end long before the watchdog's first look
+// (watchdogSlowTick), so they never pay it. What a run allocates before
+// that look is not counted; at the rate a script can allocate, that is a
+// few MiB at most, and no single allocation escapes the size checks.
 type memoryWatch struct {
 	limit uint64
-	// base is the heap when the run started; collectAt is the heap size
-	// past which the next sample collects garbage to measure.
+	// base is the heap at the first look (valid once based is set);
+	// collectAt is the heap size past which a look collects garbage to
+	// measure.
 	base, collectAt uint64
+	based           bool
 	thread          *starlark.Thread
 
 	// err is the MemoryError once the run exceeded the limit or refused
@@ -61,13 +70,25 @@ type memoryWatch struct {
 	sample  [1]metrics.Sample
 }
 
-// newMemoryWatch measures the heap a run of thread starts from; the run's
-// watchdog calls check while it runs.
+// newMemoryWatch returns the watch of a run of thread; the run's watchdog
+// calls check while it runs.
 func newMemoryWatch(thread *starlark.Thread, limit uint64) *memoryWatch {
-	w := &memoryWatch{limit: limit, thread: thread, sample: [1]metrics.Sample{{Name: heapObjectsMetric}}}
-	w.base = w.heapObjects()
-	w.collectAt = addSat(w.base, limit)
+	w := &memoryWatch{}
+	w.reset(thread, limit)
 	return w
+}
+
+// reset readies w for a new run of thread, as newMemoryWatch would make
+// it: a handler call's watch is reused by the next call.
+func (w *memoryWatch) reset(thread *starlark.Thread, limit uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.limit, w.thread = limit, thread
+	w.base, w.collectAt, w.based = 0, 0, false
+	w.err.Store(nil)
+	w.grewPast.Store(false)
+	w.stopped = false
+	w.sample[0].Name = heapObjectsMetric
 }
 
 func (w *memoryWatch) heapObjects() uint64 {
@@ -75,7 +96,7 @@ func (w *memoryWatch) heapObjects() uint64 {
 	return w.sample[0].Value.Uint64()
 }
 
-// growth is how far the heap grew since the run started.
+// growth is how far the heap grew since the first look.
 func (w *memoryWatch) growth() uint64 {
 	if now := w.heapObjects(); now > w.base {
 		return now - w.base
@@ -83,11 +104,17 @@ func (w *memoryWatch) growth() uint64 {
 	return 0
 }
 
-// check samples the heap and cancels the run past the limit.
+// check samples the heap and cancels the run past the limit; the first
+// check only takes the base.
 func (w *memoryWatch) check() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.stopped {
+		return
+	}
+	if !w.based {
+		w.base, w.based = w.heapObjects(), true
+		w.collectAt = addSat(w.base, w.limit)
 		return
 	}
 	if w.heapObjects() > w.collectAt {

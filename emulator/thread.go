@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,21 +76,19 @@ func threadIO(thread *starlark.Thread) (*IO, error) {
 // timeout (wall-clock time), and is cancelled when e.ctx ends; call the
 // returned function when the thread is done.
 func newThread(e *env, name string, limit, memLimit uint64, timeout time.Duration) (*starlark.Thread, func()) {
+	r := newRunWatch(e)
+	r.start(name, limit, memLimit, timeout)
+	return r.thread, r.finish
+}
+
+// newRunWatch returns a thread for runs in e, and its watch; start each
+// run with start and end it with finish.
+func newRunWatch(e *env) *runWatch {
 	// The hooks are plain functions that find the run through the
 	// thread: closures would be allocated on every request.
-	thread := &starlark.Thread{Name: name, Print: threadPrint, Load: threadLoad, OnMaxSteps: onMaxSteps}
-	e.steps = limit
+	thread := &starlark.Thread{Print: threadPrint, Load: threadLoad, OnMaxSteps: onMaxSteps}
 	thread.SetLocal(envKey, e)
-	// The watchdog runs every stepCheckInterval steps instead of letting
-	// the interpreter stop at the limit, so it can also bound recursion.
-	thread.SetMaxExecutionSteps(min(stepCheckInterval, limit))
-	e.mem = newMemoryWatch(thread, memLimit)
-	stop := runWatchdog.watch(&runWatch{env: e, thread: thread, deadline: time.Now().Add(timeout), timeout: timeout})
-	return thread, func() {
-		stop()
-		e.mem.stop()
-		e.mem.release()
-	}
+	return &runWatch{env: e, thread: thread}
 }
 
 // threadPrint is print(): a line in the log, after the script's name.
@@ -124,18 +123,61 @@ func onMaxSteps(t *starlark.Thread) {
 	}
 }
 
-// runWatch is what the watchdog checks of one load or handler call, every
-// memorySampleInterval while it runs: its context, its wall-clock time and
-// its memory. A call arms no timer of its own.
+// runWatch is a thread's run, a load or a handler call, and what the
+// watchdog checks of it every memorySampleInterval while it runs: its
+// context, its wall-clock time and its memory. A call arms no timer of its
+// own. A thread that was not cancelled may start another run: handler calls
+// reuse theirs, with its frames, so a call allocates neither.
 type runWatch struct {
-	env      *env
-	thread   *starlark.Thread
+	env    *env
+	thread *starlark.Thread
+
+	mu       sync.Mutex // serialises check with finish
+	active   bool
 	deadline time.Time
 	timeout  time.Duration
 }
 
+// start begins a run named name with the limits of newThread, and has the
+// watchdog watch it until finish.
+func (r *runWatch) start(name string, limit, memLimit uint64, timeout time.Duration) {
+	t, e := r.thread, r.env
+	t.Name = name
+	t.Steps = 0
+	e.steps = limit
+	e.stopped = false
+	e.timedOut.Store(false)
+	// The watchdog runs every stepCheckInterval steps instead of letting
+	// the interpreter stop at the limit, so it can also bound recursion.
+	t.SetMaxExecutionSteps(min(stepCheckInterval, limit))
+	if e.mem == nil {
+		e.mem = newMemoryWatch(t, memLimit)
+	} else {
+		e.mem.reset(t, memLimit)
+	}
+	r.mu.Lock()
+	r.active, r.deadline, r.timeout = true, time.Now().Add(timeout), timeout
+	r.mu.Unlock()
+	runWatchdog.watch(r)
+}
+
+// finish ends the run: once it returns, the watchdog no longer looks at
+// it, so a check cannot cancel a later run of the same thread.
+func (r *runWatch) finish() {
+	runWatchdog.unwatch(r)
+	r.mu.Lock()
+	r.active = false
+	r.mu.Unlock()
+	r.env.mem.stop()
+	r.env.mem.release()
+}
+
 func (r *runWatch) check() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
+	case !r.active:
+		// The watchdog took its list of runs before this one finished.
 	case r.env.ctx.Err() != nil:
 		r.thread.Cancel("the emulator is shutting down")
 	case !time.Now().Before(r.deadline):

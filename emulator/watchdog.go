@@ -38,9 +38,9 @@ type watchdog struct {
 // runWatchdog is the watchdog of every run in the process.
 var runWatchdog = &watchdog{runs: map[watched]struct{}{}}
 
-// watch adds r to the runs checked, until the returned function is
-// called; after it returns, r is not checked again.
-func (w *watchdog) watch(r watched) (stop func()) {
+// watch adds r to the runs checked, until unwatch. A check may still be
+// under way when unwatch returns: r.check must tell a finished run itself.
+func (w *watchdog) watch(r watched) {
 	w.mu.Lock()
 	w.runs[r] = struct{}{}
 	if !w.running {
@@ -48,11 +48,13 @@ func (w *watchdog) watch(r watched) (stop func()) {
 		go w.loop()
 	}
 	w.mu.Unlock()
-	return func() {
-		w.mu.Lock()
-		delete(w.runs, r)
-		w.mu.Unlock()
-	}
+}
+
+// unwatch removes r from the runs checked.
+func (w *watchdog) unwatch(r watched) {
+	w.mu.Lock()
+	delete(w.runs, r)
+	w.mu.Unlock()
 }
 
 func (w *watchdog) loop() {
