@@ -32,7 +32,7 @@ FUZZTIME ?= 1m
 # (go test's default of 10m would end a longer fuzz run with a panic).
 FUZZTIMEOUT ?= 30m
 # FUZZ_TARGETS are the fuzz targets as PACKAGE:NAME (go test -fuzz takes one at a time).
-FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./conformance/scenario:FuzzParse ./emulator:FuzzScript ./emulator:FuzzHandlerArgs
+FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./server:FuzzRequestLine ./conformance/scenario:FuzzParse ./emulator:FuzzScript ./emulator:FuzzHandlerArgs
 
 # bench: the in-process Go benchmarks (the server's round trip, a Starlark
 # handler's, the dashboard's Record), then one table from one client

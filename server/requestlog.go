@@ -2,8 +2,9 @@ package server
 
 import (
 	"bytes"
-	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RequestLog describes one served connection, for logs and dashboards.
@@ -56,19 +57,23 @@ const (
 )
 
 // requestLine splits a request's first line into method and path for the
-// log; anything it cannot find is "-".
+// log, as strings.Fields would split it; anything it cannot find is "-".
+// It converts only the two fields it returns, in one string: the serving
+// loop calls it for every logged request.
 func requestLine(raw []byte) (method, path string) {
 	line := raw
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i]
 	}
-	fields := strings.Fields(strings.TrimRight(string(line), "\r"))
+	m0, m1 := nextField(line, 0)
+	p0, p1 := nextField(line, m1)
 	method, path = "-", "-"
-	if len(fields) > 0 {
-		method = fields[0]
-	}
-	if len(fields) > 1 {
-		path = fields[1]
+	switch {
+	case p0 < p1:
+		both := string(line[m0:p1])
+		method, path = both[:m1-m0], both[p0-m0:]
+	case m0 < m1:
+		method = string(line[m0:m1])
 	}
 	const maxField = 200 // keep garbage from flooding a log line
 	if len(method) > maxField {
@@ -78,4 +83,27 @@ func requestLine(raw []byte) (method, path string) {
 		path = path[:maxField] + "…"
 	}
 	return method, path
+}
+
+// nextField returns the bounds of the first field of line at or after
+// from: a run of runes that unicode.IsSpace does not match, as
+// strings.Fields finds them. It returns from == to when there is none.
+func nextField(line []byte, from int) (start, end int) {
+	i := from
+	for i < len(line) {
+		r, n := utf8.DecodeRune(line[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	start = i
+	for i < len(line) {
+		r, n := utf8.DecodeRune(line[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	return start, i
 }

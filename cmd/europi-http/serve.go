@@ -174,7 +174,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 					_, _ = errOut.Write(line)
 				}
 				if dash != nil {
-					dash.Record(l)
+					dash.Record(l) // the dashboard keeps the bytes, and recycles them
+				} else {
+					server.Recycle(l.Request, l.Response)
 				}
 			}
 		},
