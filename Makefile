@@ -20,10 +20,11 @@ test: vet
 
 # BENCHTIME is the length of each measured run in `make bench` (one per
 # server, concurrency and round, plus a short warm-up).
-BENCHTIME ?= 3s
+BENCHTIME ?= 2s
 # BENCHROUNDS is how many rounds `make bench` measures every server in,
-# one server after the other; the table shows the median and the spread.
-BENCHROUNDS ?= 3
+# one server after the other (every other round backwards); the table
+# shows the median and the spread.
+BENCHROUNDS ?= 5
 # BENCHCONNS are the concurrency levels `make bench` compares.
 BENCHCONNS ?= 1,16
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
@@ -39,8 +40,9 @@ FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./server:FuzzReques
 # (internal/loadgen): the emulator as `serve` runs by default (dashboard and
 # request log on) and with --quiet --no-dashboard, Go's net/http sending the
 # same bytes with keep-alive off, the serial accept-read-send-send-close
-# loop (the limit for one-at-a-time serving), a bare goroutine-per-connection
-# server and, when EUROPI_FIRMWARE names a EuroPi checkout, upstream's
+# loop with the device's listen backlog of 5 (the limit for one-at-a-time
+# serving) and with the system's, a bare goroutine-per-connection server
+# and, when EUROPI_FIRMWARE names a EuroPi checkout, upstream's
 # http_server.py under python3. Prints req/s, p50/p99, peak RSS and the
 # ratios to net/http and to the serial limit.
 bench:

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/europi-http/europi-http/server"
 )
 
 // defaultResponse is what the peers send without -response: a small page
@@ -26,6 +28,8 @@ type options struct {
 	kind     string
 	listen   string
 	response string // file name; "" means defaultResponse
+	// backlog is the listen queue's length; 0 leaves the system's.
+	backlog int
 }
 
 func main() {
@@ -53,11 +57,15 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&o.kind, "kind", "", "server to run: nethttp, bare or serial")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on")
 	fs.StringVar(&o.response, "response", "", "file holding the raw response bytes (default: a small EuroPi page)")
+	fs.IntVar(&o.backlog, "backlog", 0, "length of the listen queue, as listen(N) sets it (0: the system's maximum; the device's is 5)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.backlog < 0 || o.backlog > 65535 {
+		return o, fmt.Errorf("-backlog %d: want 0 (the system's) to 65535", o.backlog)
 	}
 	if _, ok := servers[o.kind]; !ok {
 		return o, fmt.Errorf("-kind %q: want nethttp, bare or serial", o.kind)
@@ -109,6 +117,12 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	ln, err := lc.Listen(ctx, "tcp", o.listen)
 	if err != nil {
 		return err
+	}
+	if o.backlog > 0 {
+		if err := server.SetBacklog(ln, o.backlog); err != nil {
+			_ = ln.Close()
+			return err
+		}
 	}
 	fmt.Fprintf(out, "benchpeer: %s serving on http://%s/\n", o.kind, ln.Addr())
 	return servers[o.kind](ctx, ln, resp)

@@ -13,9 +13,14 @@
 //   - serve --quiet --no-dashboard: the same emulator without either;
 //   - net/http: internal/benchpeer -kind nethttp, Go's net/http with
 //     keep-alives off sending the same bytes, a goroutine per connection;
-//   - serial: internal/benchpeer -kind serial, accept, one read, header
-//     block and body in two writes, close, one connection at a time: the
-//     limit for serving as the device must;
+//   - serial: internal/benchpeer -kind serial -backlog 5, accept, one
+//     read, header block and body in two writes, close, one connection at
+//     a time, with the device's listen backlog of 5 that the emulator keeps
+//     (a pinned quirk): the limit for serving as the device must, and the
+//     yardstick of the "vs serial" column;
+//   - serial, system backlog: the same loop with Go's listen backlog (the
+//     system's maximum): what the device's short queue costs when more
+//     clients connect at once than it holds;
 //   - bare: internal/benchpeer -kind bare, a goroutine per connection and
 //     one write, the loopback limit;
 //   - upstream: EuroPi's own http_server.py under python3 (through
@@ -29,5 +34,5 @@
 //
 // Usage, from the module root:
 //
-//	go run ./internal/benchtable [-duration 5s] [-rounds 3] [-conns 1,16] [-servers serve,emulator,nethttp,serial,bare,upstream]
+//	go run ./internal/benchtable [-duration 5s] [-rounds 3] [-conns 1,16] [-servers serve,emulator,nethttp,serial,serial-sysbacklog,bare,upstream]
 package main

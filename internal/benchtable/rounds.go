@@ -35,8 +35,10 @@ func (b *bench) add(name string, srv *running, first, ref []byte, startErr error
 // measurePool warms every pooled server up, then measures them in rounds:
 // each round runs the load against each server at each concurrency, one
 // after the other, so a change in the machine's load spreads over all of
-// them instead of landing on one. It then reads their peak RSS, stops
-// them and adds their rows.
+// them instead of landing on one. Every other round goes through the
+// servers backwards, so a load that rises or falls through the run
+// favours none of them. It then reads their peak RSS, stops them and adds
+// their rows.
 func (b *bench) measurePool(ctx context.Context) {
 	pool := b.pool
 	b.pool = nil
@@ -55,7 +57,11 @@ func (b *bench) measurePool(ctx context.Context) {
 	}
 	results := map[string]map[int][]*loadgen.Result{}
 	for round := range b.opts.rounds {
-		for _, p := range pool {
+		order := slices.Clone(pool)
+		if round%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, p := range order {
 			for _, conns := range b.opts.conns {
 				if ctx.Err() != nil {
 					return

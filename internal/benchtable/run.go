@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/europi-http/europi-http/internal/loadgen"
+	"github.com/europi-http/europi-http/server"
 )
 
 // bench carries one benchtable run's state.
@@ -48,8 +50,8 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 		return err
 	}
 	var peerBin string
-	for _, kind := range []string{"nethttp", "serial", "bare"} {
-		if !b.wants(kind) || ctx.Err() != nil {
+	for _, p := range peers {
+		if !b.wants(p.server) || ctx.Err() != nil {
 			continue
 		}
 		if peerBin == "" {
@@ -57,8 +59,9 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 				return err
 			}
 		}
-		srv, first, err := startBinary(ctx, peerBin, []string{"-kind", kind, "-listen", "127.0.0.1:0", "-response", respFile}, peerReady)
-		b.add(kind, srv, first, ref, err)
+		args := append([]string{"-listen", "127.0.0.1:0", "-response", respFile}, p.args...)
+		srv, first, err := startBinary(ctx, peerBin, args, peerReady)
+		b.add(p.server, srv, first, ref, err)
 	}
 	// The emulator and the Go peers run side by side, idle but for the
 	// one measured, round after round.
@@ -82,8 +85,10 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after the last round",
 		"req/s, p50 and p99 are the median round's; spread is half the range of req/s over the rounds; a ratio is the median of the"+
 			" rounds' ratios, each between runs made one after the other, client and servers sharing this machine's cores",
-		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine:"+
-			" the limit for serving as the device must; bare: a goroutine per connection, one write")
+		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine,"+
+			" with the device's listen backlog of 5 as the emulator keeps it: the limit for serving as the device must;"+
+			" serial, system backlog: the same loop with Go's backlog, to show what the device's costs at many connections;"+
+			" bare: a goroutine per connection, one write")
 	writeNotes(out, b.notes)
 	return ctx.Err()
 }
@@ -97,6 +102,18 @@ func goCommand() string {
 }
 
 func (b *bench) wants(server string) bool { return slices.Contains(b.opts.servers, server) }
+
+// peers are the Go servers internal/benchpeer runs, by server key, with
+// their arguments.
+var peers = []struct {
+	server string
+	args   []string
+}{
+	{"nethttp", []string{"-kind", "nethttp"}},
+	{"serial", []string{"-kind", "serial", "-backlog", strconv.Itoa(server.Backlog)}},
+	{"serial-sysbacklog", []string{"-kind", "serial"}},
+	{"bare", []string{"-kind", "bare"}},
+}
 
 // emulatorRuns are the emulator's configurations, by server key: as
 // `serve` runs by default (dashboard on its own port, a log line per

@@ -43,12 +43,13 @@ func (r row) spread() string {
 
 // displayNames are the table's names for the servers.
 var displayNames = map[string]string{
-	"serve":    "serve (dashboard, log)",
-	"emulator": "serve --quiet --no-dashboard",
-	"nethttp":  "net/http",
-	"serial":   "serial (one at a time)",
-	"bare":     "bare (goroutines)",
-	"upstream": "upstream (python3)",
+	"serve":             "serve (dashboard, log)",
+	"emulator":          "serve --quiet --no-dashboard",
+	"nethttp":           "net/http",
+	"serial":            "serial (one at a time)",
+	"serial-sysbacklog": "serial, system backlog",
+	"bare":              "bare (goroutines)",
+	"upstream":          "upstream (python3)",
 }
 
 // writeTable prints the rows with their ratios to net/http and to the
