@@ -24,7 +24,7 @@ BENCHTIME ?= 2s
 # BENCHROUNDS is how many rounds `make bench` measures every server in,
 # one server after the other (every other round backwards); the table
 # shows the median and the spread.
-BENCHROUNDS ?= 5
+BENCHROUNDS ?= 7
 # BENCHCONNS are the concurrency levels `make bench` compares.
 BENCHCONNS ?= 1,16
 # FUZZTIME is how long `make fuzz` runs each fuzz target.

@@ -33,6 +33,9 @@ var allServers = []string{"serve", "emulator", "nethttp", "serial", "serial-sysb
 // maxDuration bounds one run, so a typo cannot start an hour of load.
 const maxDuration = 5 * time.Minute
 
+// maxRounds bounds -rounds, so a typo cannot start a day of load.
+const maxRounds = 25
+
 func main() {
 	opts, err := parseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -73,8 +76,8 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	if o.duration <= 0 || o.duration > maxDuration {
 		return o, fmt.Errorf("-duration %v: want more than 0 and at most %v", o.duration, maxDuration)
 	}
-	if o.rounds < 1 || o.rounds > 9 {
-		return o, fmt.Errorf("-rounds %d: want 1 to 9", o.rounds)
+	if o.rounds < 1 || o.rounds > maxRounds {
+		return o, fmt.Errorf("-rounds %d: want 1 to %d", o.rounds, maxRounds)
 	}
 	if o.timeout <= 0 {
 		return o, fmt.Errorf("-timeout %v: want more than 0", o.timeout)

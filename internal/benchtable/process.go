@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/europi-http/europi-http/internal/procgroup"
 )
 
 // startTimeout bounds how long a server may take to print its address.
@@ -35,7 +36,7 @@ type proc struct {
 // its stdout matches ready, whose first group is the address it serves on.
 func startProc(path string, args []string, ready *regexp.Regexp, timeout time.Duration) (*proc, error) {
 	cmd := exec.Command(path, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // no orphan if benchtable dies
+	procgroup.Prepare(cmd) // its own group, and no orphan if benchtable dies
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -80,24 +81,19 @@ func startProc(path string, args []string, ready *regexp.Regexp, timeout time.Du
 // pid returns the process id.
 func (p *proc) pid() int { return p.cmd.Process.Pid }
 
-// stop sends SIGTERM, then SIGKILL after stopGrace, and waits.
+// stop sends its process group SIGTERM, then SIGKILL after stopGrace,
+// and waits.
 func (p *proc) stop() error {
-	select {
-	case <-p.done:
+	ending, err := procgroup.Stop(p.cmd, p.done, stopGrace)
+	switch {
+	case err != nil:
+		return fmt.Errorf("pid %d: %w", p.pid(), err)
+	case ending == procgroup.Exited:
 		return fmt.Errorf("the process had already exited (%v)%s", p.err, p.stderr.suffix())
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	timer := time.NewTimer(stopGrace)
-	defer timer.Stop()
-	select {
-	case <-p.done:
-		return nil
-	case <-timer.C:
-		_ = p.cmd.Process.Kill()
-		<-p.done
+	case ending == procgroup.Killed:
 		return fmt.Errorf("pid %d ignored SIGTERM for %v and was killed", p.pid(), stopGrace)
 	}
+	return nil
 }
 
 // tail keeps the last lines a process wrote, for error messages.

@@ -33,7 +33,7 @@ func (b *bench) add(name string, srv *running, first, ref []byte, startErr error
 }
 
 // measurePool warms every pooled server up, then measures them in rounds:
-// each round runs the load against each server at each concurrency, one
+// each round runs the load at each concurrency against each server, one
 // after the other, so a change in the machine's load spreads over all of
 // them instead of landing on one. Every other round goes through the
 // servers backwards, so a load that rises or falls through the run
@@ -61,8 +61,10 @@ func (b *bench) measurePool(ctx context.Context) {
 		if round%2 == 1 {
 			slices.Reverse(order)
 		}
-		for _, p := range order {
-			for _, conns := range b.opts.conns {
+		// Concurrency outside, servers inside: the runs a ratio compares
+		// follow each other closely.
+		for _, conns := range b.opts.conns {
+			for _, p := range order {
 				if ctx.Err() != nil {
 					return
 				}
