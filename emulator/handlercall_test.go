@@ -93,3 +93,45 @@ func TestMemoryWatchBaseIsTheFirstLook(t *testing.T) {
 	assert.Contains(t, w.exceeded().Error(), "memory limit of 1 MiB exceeded")
 	_, _ = ballast[len(ballast)-1], more[len(more)-1]
 }
+
+// The watchdog tells a thread's runs apart, so a reused thread's next call
+// is not taken for a lasting one.
+func TestRunWatchNumbersItsRuns(t *testing.T) {
+	e := &env{ctx: context.Background()}
+	r := newRunWatch(e)
+	r.start("first", DefaultStepLimit, DefaultMemoryLimit, time.Hour)
+	first := r.check()
+	assert.NotZero(t, first)
+	assert.Equal(t, first, r.check(), "the same run, looked at twice")
+	r.finish()
+	assert.Zero(t, r.check(), "no run")
+	r.start("second", DefaultStepLimit, DefaultMemoryLimit, time.Hour)
+	defer r.finish()
+	assert.NotEqual(t, first, r.check(), "the next run is another")
+}
+
+func TestWatchdogAddsAndRemovesRuns(t *testing.T) {
+	w := &watchdog{running: true} // no goroutine: the test looks at the list
+	runs := make([]*runWatch, 4)
+	for i := range runs {
+		runs[i] = newRunWatch(&env{ctx: context.Background()})
+		w.watch(runs[i])
+	}
+	check := func(want ...*runWatch) {
+		t.Helper()
+		assert.ElementsMatch(t, want, w.runs)
+		for i, r := range w.runs {
+			assert.Equal(t, i, r.slot, "the slot of the run at %d", i)
+		}
+	}
+	check(runs...)
+	w.unwatch(runs[1])
+	check(runs[0], runs[2], runs[3])
+	w.unwatch(runs[3])
+	check(runs[0], runs[2])
+	w.unwatch(runs[0])
+	w.unwatch(runs[2])
+	check()
+	w.watch(runs[1])
+	check(runs[1])
+}

@@ -132,8 +132,11 @@ type runWatch struct {
 	env    *env
 	thread *starlark.Thread
 
-	mu       sync.Mutex // serialises check with finish
+	slot int // its index in the watchdog's runs
+
+	mu       sync.Mutex // serialises check with start and finish
 	active   bool
+	run      uint64 // counts the runs started, so the watchdog tells them apart
 	deadline time.Time
 	timeout  time.Duration
 }
@@ -157,6 +160,7 @@ func (r *runWatch) start(name string, limit, memLimit uint64, timeout time.Durat
 	}
 	r.mu.Lock()
 	r.active, r.deadline, r.timeout = true, time.Now().Add(timeout), timeout
+	r.run++
 	r.mu.Unlock()
 	runWatchdog.watch(r)
 }
@@ -172,12 +176,16 @@ func (r *runWatch) finish() {
 	r.env.mem.release()
 }
 
-func (r *runWatch) check() {
+// check looks at the run once, cancels it when it must stop, and returns
+// which run of the thread it looked at (0: none, the last one finished).
+func (r *runWatch) check() (run uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch {
-	case !r.active:
+	if !r.active {
 		// The watchdog took its list of runs before this one finished.
+		return 0
+	}
+	switch {
 	case r.env.ctx.Err() != nil:
 		r.thread.Cancel("the emulator is shutting down")
 	case !time.Now().Before(r.deadline):
@@ -191,6 +199,7 @@ func (r *runWatch) check() {
 	default:
 		r.env.mem.check()
 	}
+	return r.run
 }
 
 // cancelled reports whether the run was stopped by the step limit, the

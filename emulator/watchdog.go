@@ -16,33 +16,28 @@ const watchdogIdleExit = 100 * time.Millisecond
 // memorySampleInterval.
 const watchdogSlowTick = 10 * time.Millisecond
 
-// watched is a run the watchdog checks: a load or a handler call.
-type watched interface {
-	// check looks at the run once, and cancels it when it must stop.
-	check()
-}
-
 // watchdog checks every running load and handler call every
 // memorySampleInterval once it lasts (see watchdogSlowTick), from one
-// goroutine for all of them. A handler
-// call costs it a map insert and delete, not a timer of its own: arming a
-// timer per call woke the network poller with a system call on every
-// request. The goroutine runs while there are runs to watch, and exits
-// after watchdogIdleExit without any.
+// goroutine for all of them. A handler call costs it an append to a
+// slice and a swap out of it, not a timer of its own (arming a timer per
+// call woke the network poller with a system call on every request) nor
+// a map's hashing. The goroutine runs while there are runs to watch, and
+// exits after watchdogIdleExit without any.
 type watchdog struct {
 	mu      sync.Mutex
-	runs    map[watched]struct{}
+	runs    []*runWatch // each knows its index, for removal
 	running bool
 }
 
 // runWatchdog is the watchdog of every run in the process.
-var runWatchdog = &watchdog{runs: map[watched]struct{}{}}
+var runWatchdog = &watchdog{}
 
 // watch adds r to the runs checked, until unwatch. A check may still be
 // under way when unwatch returns: r.check must tell a finished run itself.
-func (w *watchdog) watch(r watched) {
+func (w *watchdog) watch(r *runWatch) {
 	w.mu.Lock()
-	w.runs[r] = struct{}{}
+	r.slot = len(w.runs)
+	w.runs = append(w.runs, r)
 	if !w.running {
 		w.running = true
 		go w.loop()
@@ -50,10 +45,14 @@ func (w *watchdog) watch(r watched) {
 	w.mu.Unlock()
 }
 
-// unwatch removes r from the runs checked.
-func (w *watchdog) unwatch(r watched) {
+// unwatch removes r, which watch added, from the runs checked.
+func (w *watchdog) unwatch(r *runWatch) {
 	w.mu.Lock()
-	delete(w.runs, r)
+	last := len(w.runs) - 1
+	moved := w.runs[last]
+	w.runs[r.slot], moved.slot = moved, r.slot
+	w.runs[last] = nil
+	w.runs = w.runs[:last]
 	w.mu.Unlock()
 }
 
@@ -61,14 +60,14 @@ func (w *watchdog) loop() {
 	timer := time.NewTimer(watchdogSlowTick)
 	defer timer.Stop()
 	idleSince := time.Now()
-	var runs []watched
-	seen := map[watched]bool{} // the runs of the last look
+	var runs []*runWatch
+	// seen is the run each watched thread was in at the last look: a
+	// thread's runs follow each other, and only the same run still going
+	// is a lasting one.
+	seen, looked := map[*runWatch]uint64{}, map[*runWatch]uint64{}
 	for now := range timer.C {
 		w.mu.Lock()
-		runs = runs[:0]
-		for r := range w.runs {
-			runs = append(runs, r)
-		}
+		runs = append(runs[:0], w.runs...)
 		if len(runs) == 0 && now.Sub(idleSince) > watchdogIdleExit {
 			w.running = false
 			w.mu.Unlock()
@@ -79,16 +78,16 @@ func (w *watchdog) loop() {
 			idleSince = now
 		}
 		next := watchdogSlowTick
+		clear(looked)
 		for _, r := range runs {
-			if seen[r] {
+			run := r.check()
+			if run != 0 && seen[r] == run {
 				next = memorySampleInterval // a run is lasting: watch it closely
 			}
-			r.check()
+			looked[r] = run
 		}
-		clear(seen)
-		for _, r := range runs {
-			seen[r] = true
-		}
+		seen, looked = looked, seen
+		clear(runs) // keep no finished run reachable until the next look
 		timer.Reset(next)
 	}
 }
