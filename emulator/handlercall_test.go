@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.starlark.net/starlark"
 )
 
 // stepsScript answers GET with "ok" after several thousand steps of work:
@@ -43,16 +44,28 @@ func TestHandlerCallsReuseTheirThread(t *testing.T) {
 		reply := get()
 		assert.True(t, strings.HasSuffix(reply, "ok 499500"), "call %d: the step count must start again at each call: %q", i, reply)
 	}
-	first := em.handlerCall.run.thread
+	first := handlerThread(em)
 	require.NotNil(t, first)
-	assert.Same(t, first, em.handlerCall.run.thread)
+	assert.Same(t, first, handlerThread(em))
 
 	assert.Contains(t, string(exchange(t, addr, []byte("POST / HTTP/1.1\r\n\r\n"))), "armed")
 	assert.Contains(t, get(), "step limit of 20000 exceeded")
-	assert.Nil(t, em.handlerCall, "a cancelled thread is retired")
+	assert.Nil(t, handlerThread(em), "a cancelled thread is retired")
 	assert.True(t, strings.HasSuffix(get(), "ok 499500"), "the next call runs in a new thread")
-	require.NotNil(t, em.handlerCall)
-	assert.NotSame(t, first, em.handlerCall.run.thread)
+	again := handlerThread(em)
+	require.NotNil(t, again)
+	assert.NotSame(t, first, again)
+}
+
+// handlerThread returns the thread em's next handler call would reuse, or
+// nil.
+func handlerThread(em *Emulator) *starlark.Thread {
+	em.calls.Lock()
+	defer em.calls.Unlock()
+	if em.handlerCall == nil {
+		return nil
+	}
+	return em.handlerCall.run.thread
 }
 
 // A watchdog check that comes after its run finished does nothing: it
@@ -77,15 +90,12 @@ func TestFinishedRunIsNotChecked(t *testing.T) {
 // The memory watch's first look takes the base; later looks measure the
 // growth from it.
 func TestMemoryWatchBaseIsTheFirstLook(t *testing.T) {
-	e := &env{ctx: context.Background()}
-	r := newRunWatch(e)
-	r.start("test", DefaultStepLimit, 1<<20, time.Hour)
-	defer r.finish()
-	w := e.mem
-	assert.False(t, w.based)
+	w := newMemoryWatch(&starlark.Thread{}, 1<<20) // no watchdog: the test looks itself
+	based := func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.based }
+	assert.False(t, based())
 	ballast := make([]byte, 8<<20) // grown before the first look: not counted
 	w.check()
-	require.True(t, w.based)
+	require.True(t, based())
 	assert.Nil(t, w.exceeded())
 	more := make([]byte, 8<<20) // grown after it, and kept: past the 1 MiB limit
 	w.check()

@@ -31,6 +31,9 @@ func ListenTCP(ctx context.Context, addr string) (net.Listener, error) {
 // would complete it. Pinned by robust/listen-backlog.
 func SetBacklog(ln net.Listener, n int) error {
 	tl, ok := ln.(*net.TCPListener)
+	if b, served := ln.(interface{ tcp() *net.TCPListener }); served {
+		tl, ok = b.tcp(), true // a server's own listener (see fastListener)
+	}
 	if !ok {
 		return nil
 	}

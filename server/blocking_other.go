@@ -1,0 +1,10 @@
+//go:build !linux
+
+package server
+
+import "net"
+
+// fastListener returns ln: the serving loop's blocking accept and
+// connections are written for Linux (see blocking_linux.go); elsewhere
+// the loop uses Go's network poller.
+func fastListener(ln net.Listener) net.Listener { return ln }
