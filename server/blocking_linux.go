@@ -36,6 +36,15 @@ type blockingListener struct {
 	deadline atomic.Int64 // UnixNano; 0: none
 	closed   atomic.Bool
 	acceptMu sync.Mutex // held by Accept, so Close frees the pipe after it
+	// take is takeConn bound once, and got what it found: Accept passes
+	// them to Control without allocating a closure per connection.
+	take func(fd uintptr)
+	got  struct {
+		wait unix.Timespec
+		fd   int
+		sa   unix.Sockaddr
+		err  error
+	}
 	pipeMu   sync.Mutex // guards writes to the pipe against its closing
 	pipeOpen bool
 }
@@ -53,6 +62,7 @@ func fastListener(ln net.Listener) net.Listener {
 	}
 	l := &blockingListener{tl: tl, rc: rc, pipeOpen: true}
 	l.addr, _ = tl.Addr().(*net.TCPAddr)
+	l.take = l.takeConn
 	if err := unix.Pipe2(l.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		return ln
 	}
@@ -71,29 +81,10 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 		if expired {
 			return nil, l.opError(os.ErrDeadlineExceeded)
 		}
-		var (
-			nfd  = -1
-			sa   unix.Sockaddr
-			aerr error
-		)
-		err := l.rc.Control(func(fd uintptr) {
-			// A busy server's next client is already queued: take it
-			// without a poll. The listening socket itself stays
-			// non-blocking, so an empty queue answers EAGAIN.
-			if nfd, sa, aerr = unix.Accept4(int(fd), unix.SOCK_CLOEXEC); !errors.Is(aerr, unix.EAGAIN) {
-				return
-			}
-			fds := [2]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
-			if _, err := unix.Ppoll(fds[:], &wait, nil); err != nil {
-				return // EINTR: look again
-			}
-			if fds[1].Revents != 0 {
-				l.drain()
-			}
-			if fds[0].Revents != 0 {
-				nfd, sa, aerr = unix.Accept4(int(fd), unix.SOCK_CLOEXEC)
-			}
-		})
+		l.got.wait, l.got.fd, l.got.sa, l.got.err = wait, -1, nil, nil
+		err := l.rc.Control(l.take)
+		nfd, sa, aerr := l.got.fd, l.got.sa, l.got.err
+		l.got.sa, l.got.err = nil, nil
 		switch {
 		case err != nil:
 			return nil, l.opError(err) // closed directly
@@ -104,6 +95,29 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 		case nfd >= 0:
 			return newBlockingConn(nfd, sa, l.addr), nil
 		}
+	}
+}
+
+// takeConn accepts the next connection on the listening socket fd into
+// l.got, waiting up to l.got.wait for one; it leaves l.got.fd -1 when none
+// came.
+func (l *blockingListener) takeConn(fd uintptr) {
+	g := &l.got
+	// A busy server's next client is already queued: take it without a
+	// poll. The listening socket itself stays non-blocking, so an empty
+	// queue answers EAGAIN.
+	if g.fd, g.sa, g.err = unix.Accept4(int(fd), unix.SOCK_CLOEXEC); !errors.Is(g.err, unix.EAGAIN) {
+		return
+	}
+	fds := [2]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
+	if _, err := unix.Ppoll(fds[:], &g.wait, nil); err != nil {
+		return // EINTR: look again
+	}
+	if fds[1].Revents != 0 {
+		l.drain()
+	}
+	if fds[0].Revents != 0 {
+		g.fd, g.sa, g.err = unix.Accept4(int(fd), unix.SOCK_CLOEXEC)
 	}
 }
 

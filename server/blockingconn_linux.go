@@ -57,7 +57,7 @@ func newBlockingConn(fd int, sa unix.Sockaddr, ln *net.TCPAddr) *blockingConn {
 func tcpAddr(sa unix.Sockaddr) net.Addr {
 	switch sa := sa.(type) {
 	case *unix.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(sa.Addr[:]).To16(), Port: sa.Port}
+		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port} // as Go's net makes it
 	case *unix.SockaddrInet6:
 		a := &net.TCPAddr{IP: net.IP(sa.Addr[:]), Port: sa.Port}
 		if sa.ZoneId != 0 {

@@ -15,6 +15,17 @@
 // serves every pending connection and returns, like upstream's
 // check_requests(); Serve loops until its context ends.
 //
+// On Linux a TCP listener is served with blocking system calls on the
+// serving loop's thread, as MicroPython's sockets block on the device:
+// poll and accept4 for the next connection, then read, write and close on a
+// blocking descriptor that Go's network poller never sees. One connection
+// at a time needs nothing more, and each request then costs fewer system
+// calls (no epoll registration, no EAGAIN before the read) and fewer
+// hand-offs between threads. Those connections still behave as
+// *net.TCPConn does for the server, profiles and handlers: the same
+// errors, deadlines, SetLinger, SyscallConn, and Close from another
+// goroutine wakes a call that waits.
+//
 // The server touches a connection only through net.Listener.Accept, one
 // Read, Conn.Send (net.Conn.Write) and Close, so a device profile changes how
 // a Pico W's lwIP stack behaves by wrapping the listener and its connections,
