@@ -41,8 +41,8 @@ FUZZ_TARGETS ?= ./server:FuzzServeConn ./server:FuzzServeTCP ./server:FuzzReques
 # request log on) and with --quiet --no-dashboard, Go's net/http sending the
 # same bytes with keep-alive off, the serial accept-read-send-send-close
 # loop with the device's listen backlog of 5 (the limit for one-at-a-time
-# serving) and with the system's, a bare goroutine-per-connection server
-# and, when EUROPI_FIRMWARE names a EuroPi checkout, upstream's
+# serving), with blocking system calls as the emulator serves, and with the
+# system's backlog, a bare goroutine-per-connection server and, when EUROPI_FIRMWARE names a EuroPi checkout, upstream's
 # http_server.py under python3. Prints req/s, p50/p99, peak RSS and the
 # ratios to net/http and to the serial limit.
 bench:

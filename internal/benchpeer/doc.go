@@ -1,5 +1,5 @@
 // Command benchpeer serves one fixed response, the bytes EuroPi's
-// http_server would send, from one of three Go servers, so that `make bench`
+// http_server would send, from one of four Go servers, so that `make bench`
 // can put the emulator's figures beside Go's own:
 //
 //   - nethttp: Go's net/http with keep-alives off, hijacking each
@@ -11,10 +11,12 @@
 //     two writes, close, then the next, on one goroutine: the limit for
 //     serving one connection at a time, as the device must. With
 //     -backlog 5 it also queues connections as the device does.
+//   - blocking (Linux): serial written with blocking system calls on one
+//     thread instead of Go's network poller, as the emulator serves.
 //
 // Usage:
 //
-//	go run ./internal/benchpeer -kind nethttp|bare|serial [-listen 127.0.0.1:0] [-response FILE] [-backlog N]
+//	go run ./internal/benchpeer -kind nethttp|bare|serial|blocking [-listen 127.0.0.1:0] [-response FILE] [-backlog N]
 //
 // It prints "benchpeer: KIND serving on http://ADDR/" once it listens and
 // runs until SIGINT or SIGTERM. It listens on loopback only: it exists to be

@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/europi-http/europi-http/server"
@@ -54,7 +56,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("benchpeer", flag.ContinueOnError)
 	fs.SetOutput(errOut)
-	fs.StringVar(&o.kind, "kind", "", "server to run: nethttp, bare or serial")
+	fs.StringVar(&o.kind, "kind", "", "server to run: "+kindList())
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on")
 	fs.StringVar(&o.response, "response", "", "file holding the raw response bytes (default: a small EuroPi page)")
 	fs.IntVar(&o.backlog, "backlog", 0, "length of the listen queue, as listen(N) sets it (0: the system's maximum; the device's is 5)")
@@ -68,7 +70,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 		return o, fmt.Errorf("-backlog %d: want 0 (the system's) to 65535", o.backlog)
 	}
 	if _, ok := servers[o.kind]; !ok {
-		return o, fmt.Errorf("-kind %q: want nethttp, bare or serial", o.kind)
+		return o, fmt.Errorf("-kind %q: want %s", o.kind, kindList())
 	}
 	host, _, err := net.SplitHostPort(o.listen)
 	if err != nil {
@@ -109,7 +111,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	lc := net.ListenConfig{}
-	if o.kind == "serial" {
+	if o.kind == "serial" || o.kind == "blocking" {
 		// As the emulator listens: no TCP keep-alive on accepted
 		// connections, which upstream's sockets do not have either.
 		lc.KeepAlive = -1
@@ -126,4 +128,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "benchpeer: %s serving on http://%s/\n", o.kind, ln.Addr())
 	return servers[o.kind](ctx, ln, resp)
+}
+
+// kindList names the kinds this system can run, for messages.
+func kindList() string {
+	kinds := make([]string, 0, len(servers))
+	for k := range servers {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	return strings.Join(kinds[:len(kinds)-1], ", ") + " or " + kinds[len(kinds)-1]
 }

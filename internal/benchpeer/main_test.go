@@ -37,8 +37,8 @@ func TestParseFlags(t *testing.T) {
 			options{kind: "serial", listen: "127.0.0.1:0", backlog: 5}, ""},
 		{"a negative backlog", []string{"-kind", "serial", "-backlog", "-1"}, options{}, "-backlog -1: want 0"},
 		{"a huge backlog", []string{"-kind", "serial", "-backlog", "70000"}, options{}, "-backlog 70000: want 0"},
-		{"no kind", nil, options{}, "want nethttp, bare or serial"},
-		{"unknown kind", []string{"-kind", "apache"}, options{}, "want nethttp, bare or serial"},
+		{"no kind", nil, options{}, "-kind"},
+		{"unknown kind", []string{"-kind", "apache"}, options{}, "-kind"},
 		{"not loopback", []string{"-kind", "bare", "-listen", "0.0.0.0:80"}, options{}, "loopback only"},
 		{"a host name", []string{"-kind", "bare", "-listen", "example.com:80"}, options{}, "loopback only"},
 		{"no port", []string{"-kind", "bare", "-listen", "127.0.0.1"}, options{}, "missing port"},
@@ -94,7 +94,7 @@ func TestLoadResponse(t *testing.T) {
 
 func TestServersSendTheBytesAndClose(t *testing.T) {
 	resp := []byte("HTTP/1.0 200 OK\r\nContent-type: text/plain\r\ncharset=utf-8\r\nX=1\r\n\r\nbody \u00fc")
-	for _, kind := range []string{"nethttp", "bare", "serial"} {
+	for kind := range servers { // blocking too, on Linux
 		t.Run(kind, func(t *testing.T) {
 			ln, err := nettest.NewLocalListener("tcp")
 			require.NoError(t, err)

@@ -18,6 +18,9 @@
 //     a time, with the device's listen backlog of 5 that the emulator keeps
 //     (a pinned quirk): the limit for serving as the device must, and the
 //     yardstick of the "vs serial" column;
+//   - serial, blocking calls: internal/benchpeer -kind blocking -backlog 5,
+//     the same loop with blocking system calls on one thread instead of
+//     Go's network poller, as the emulator's serving loop works (Linux);
 //   - serial, system backlog: the same loop with Go's listen backlog (the
 //     system's maximum): what the device's short queue costs when more
 //     clients connect at once than it holds;
@@ -34,5 +37,5 @@
 //
 // Usage, from the module root:
 //
-//	go run ./internal/benchtable [-duration 5s] [-rounds 3] [-conns 1,16] [-servers serve,emulator,nethttp,serial,serial-sysbacklog,bare,upstream]
+//	go run ./internal/benchtable [-duration 5s] [-rounds 3] [-conns 1,16] [-servers serve,emulator,nethttp,serial,serial-blocking,serial-sysbacklog,bare,upstream]
 package main

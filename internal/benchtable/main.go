@@ -28,7 +28,7 @@ type options struct {
 }
 
 // allServers lists the servers in the order they run and print.
-var allServers = []string{"serve", "emulator", "nethttp", "serial", "serial-sysbacklog", "bare", "upstream"}
+var allServers = []string{"serve", "emulator", "nethttp", "serial", "serial-blocking", "serial-sysbacklog", "bare", "upstream"}
 
 // maxDuration bounds one run, so a typo cannot start an hour of load.
 const maxDuration = 5 * time.Minute

@@ -87,6 +87,7 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 			" rounds' ratios, each between runs made one after the other, client and servers sharing this machine's cores",
 		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine,"+
 			" with the device's listen backlog of 5 as the emulator keeps it: the limit for serving as the device must;"+
+			" serial, blocking calls: the same loop with blocking system calls on one thread instead of Go's network poller, as the emulator serves;"+
 			" serial, system backlog: the same loop with Go's backlog, to show what the device's costs at many connections;"+
 			" bare: a goroutine per connection, one write")
 	writeNotes(out, b.notes)
@@ -111,6 +112,7 @@ var peers = []struct {
 }{
 	{"nethttp", []string{"-kind", "nethttp"}},
 	{"serial", []string{"-kind", "serial", "-backlog", strconv.Itoa(server.Backlog)}},
+	{"serial-blocking", []string{"-kind", "blocking", "-backlog", strconv.Itoa(server.Backlog)}},
 	{"serial-sysbacklog", []string{"-kind", "serial"}},
 	{"bare", []string{"-kind", "bare"}},
 }

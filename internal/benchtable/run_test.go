@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestRunWithThePeers(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	err := run(ctx, options{rounds: 2, duration: 200 * time.Millisecond, conns: []int{1, 2}, timeout: 5 * time.Second,
-		servers: []string{"nethttp", "serial", "serial-sysbacklog", "bare", "upstream"}}, &out, &errOut)
+		servers: []string{"nethttp", "serial", "serial-blocking", "serial-sysbacklog", "bare", "upstream"}}, &out, &errOut)
 	require.NoError(t, err, errOut.String())
 	text := out.String()
 	assert.Contains(t, text, fmt.Sprintf("GET / (%d-byte response, the same bytes from every server), 2 rounds of 200ms per server and concurrency", len(devicePage)))
@@ -32,6 +33,9 @@ func TestRunWithThePeers(t *testing.T) {
 	assert.Regexp(t, `(?m)^serial \(one at a time\)\s+1\s+\d+ .*1\.00×$`, text)
 	assert.Regexp(t, `(?m)^serial \(one at a time\)\s+2\s+`, text)
 	assert.Regexp(t, `(?m)^serial, system backlog\s+2\s+\d+ .*\d\.\d\d×$`, text)
+	if runtime.GOOS == "linux" {
+		assert.Regexp(t, `(?m)^serial, blocking calls\s+1\s+\d+ .*\d\.\d\d×$`, text)
+	}
 	assert.Regexp(t, `(?m)^bare \(goroutines\)\s+2\s+\d+ .*\d\.\d\d×$`, text)
 	assert.Contains(t, text, "upstream skipped: set EUROPI_FIRMWARE")
 	assert.NotContains(t, text, "sends different bytes")
@@ -53,4 +57,5 @@ func TestSerialPeersBacklogs(t *testing.T) {
 	}
 	assert.Equal(t, []string{"-kind", "serial", "-backlog", "5"}, args["serial"])
 	assert.Equal(t, []string{"-kind", "serial"}, args["serial-sysbacklog"])
+	assert.Equal(t, []string{"-kind", "blocking", "-backlog", "5"}, args["serial-blocking"])
 }

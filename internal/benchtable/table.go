@@ -47,6 +47,7 @@ var displayNames = map[string]string{
 	"emulator":          "serve --quiet --no-dashboard",
 	"nethttp":           "net/http",
 	"serial":            "serial (one at a time)",
+	"serial-blocking":   "serial, blocking calls",
 	"serial-sysbacklog": "serial, system backlog",
 	"bare":              "bare (goroutines)",
 	"upstream":          "upstream (python3)",
