@@ -30,10 +30,10 @@ func ListenTCP(ctx context.Context, addr string) (net.Listener, error) {
 // dropped: its connect times out where the emulator with Go's backlog
 // would complete it. Pinned by robust/listen-backlog.
 func SetBacklog(ln net.Listener, n int) error {
-	tl, ok := ln.(*net.TCPListener)
-	if b, served := ln.(interface{ tcp() *net.TCPListener }); served {
-		tl, ok = b.tcp(), true // a server's own listener (see fastListener)
+	if b, served := ln.(interface{ listenAgain(int) error }); served {
+		return b.listenAgain(n) // a server's own listener (see fastListener)
 	}
+	tl, ok := ln.(*net.TCPListener)
 	if !ok {
 		return nil
 	}

@@ -8,16 +8,10 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
-
-// blockingPollLimit bounds one wait in Accept, so a listener closed
-// directly (not through the server) is noticed: Go's Close cannot wake a
-// poll(2) it does not know of.
-const blockingPollLimit = 100 * time.Millisecond
 
 // blockingListener accepts for the serving loop with blocking system calls
 // on the loop's own thread: poll(2) on the listening socket, then
@@ -25,32 +19,24 @@ const blockingPollLimit = 100 * time.Millisecond
 // is what the device does, and done this way each request costs fewer
 // system calls and scheduler hand-offs than through Go's network poller:
 // no epoll registration per connection, no EAGAIN and park before each
-// read, no goroutine woken by another thread. SetDeadline and Close wake a
+// read, no goroutine woken by another thread. It holds the socket on a
+// descriptor of its own and closes Go's: a socket Go's poller still watched
+// would wake its thread at every connection. SetDeadline and Close wake a
 // blocked Accept through a pipe.
 type blockingListener struct {
-	tl   *net.TCPListener
+	fd   int // the listening socket, non-blocking
 	addr *net.TCPAddr
-	rc   syscall.RawConn
 	wake [2]int // a pipe: a byte written to wake[1] ends a wait
 
 	deadline atomic.Int64 // UnixNano; 0: none
 	closed   atomic.Bool
 	acceptMu sync.Mutex // held by Accept, so Close frees the pipe after it
-	// take is takeConn bound once, and got what it found: Accept passes
-	// them to Control without allocating a closure per connection.
-	take func(fd uintptr)
-	got  struct {
-		wait unix.Timespec
-		fd   int
-		sa   unix.Sockaddr
-		err  error
-	}
 	pipeMu   sync.Mutex // guards writes to the pipe against its closing
 	pipeOpen bool
 }
 
 // fastListener returns ln served with blocking system calls when it is a
-// TCP listener, or ln itself.
+// TCP listener, or ln itself. It takes the socket over: ln is closed.
 func fastListener(ln net.Listener) net.Listener {
 	tl, ok := ln.(*net.TCPListener)
 	if !ok {
@@ -60,12 +46,19 @@ func fastListener(ln net.Listener) net.Listener {
 	if err != nil {
 		return ln
 	}
-	l := &blockingListener{tl: tl, rc: rc, pipeOpen: true}
-	l.addr, _ = tl.Addr().(*net.TCPAddr)
-	l.take = l.takeConn
-	if err := unix.Pipe2(l.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+	fd, derr := -1, error(nil)
+	if err := rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return ln
 	}
+	l := &blockingListener{fd: fd, pipeOpen: true}
+	l.addr, _ = tl.Addr().(*net.TCPAddr)
+	if err := unix.Pipe2(l.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		_ = unix.Close(fd)
+		return ln
+	}
+	// Go's descriptor goes, and with it the poller's watch on the socket;
+	// the socket stays open on fd.
+	_ = tl.Close()
 	return l
 }
 
@@ -81,13 +74,8 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 		if expired {
 			return nil, l.opError(os.ErrDeadlineExceeded)
 		}
-		l.got.wait, l.got.fd, l.got.sa, l.got.err = wait, -1, nil, nil
-		err := l.rc.Control(l.take)
-		nfd, sa, aerr := l.got.fd, l.got.sa, l.got.err
-		l.got.sa, l.got.err = nil, nil
+		nfd, sa, aerr := l.take(wait)
 		switch {
-		case err != nil:
-			return nil, l.opError(err) // closed directly
 		case errors.Is(aerr, unix.EAGAIN), errors.Is(aerr, unix.ECONNABORTED), errors.Is(aerr, unix.EINTR):
 			continue // as Go's accept does
 		case aerr != nil:
@@ -98,41 +86,41 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 	}
 }
 
-// takeConn accepts the next connection on the listening socket fd into
-// l.got, waiting up to l.got.wait for one; it leaves l.got.fd -1 when none
-// came.
-func (l *blockingListener) takeConn(fd uintptr) {
-	g := &l.got
+// take accepts the next connection, waiting up to wait (nil: as long as
+// it takes) for one or for a wake-up; it returns EAGAIN when none came.
+func (l *blockingListener) take(wait *unix.Timespec) (int, unix.Sockaddr, error) {
 	// A busy server's next client is already queued: take it without a
-	// poll. The listening socket itself stays non-blocking, so an empty
-	// queue answers EAGAIN.
-	if g.fd, g.sa, g.err = unix.Accept4(int(fd), unix.SOCK_CLOEXEC); !errors.Is(g.err, unix.EAGAIN) {
-		return
+	// poll. The listening socket stays non-blocking, so an empty queue
+	// answers EAGAIN.
+	if fd, sa, err := unix.Accept4(l.fd, unix.SOCK_CLOEXEC); !errors.Is(err, unix.EAGAIN) {
+		return fd, sa, err
 	}
-	fds := [2]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
-	if _, err := unix.Ppoll(fds[:], &g.wait, nil); err != nil {
-		return // EINTR: look again
+	fds := [2]unix.PollFd{{Fd: int32(l.fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
+	if _, err := unix.Ppoll(fds[:], wait, nil); err != nil {
+		return -1, nil, unix.EAGAIN // EINTR: look again
 	}
 	if fds[1].Revents != 0 {
 		l.drain()
 	}
-	if fds[0].Revents != 0 {
-		g.fd, g.sa, g.err = unix.Accept4(int(fd), unix.SOCK_CLOEXEC)
+	if fds[0].Revents == 0 {
+		return -1, nil, unix.EAGAIN
 	}
+	return unix.Accept4(l.fd, unix.SOCK_CLOEXEC)
 }
 
-// wait returns how long the next poll may wait, or that the deadline
-// passed.
-func (l *blockingListener) wait() (unix.Timespec, bool) {
-	limit := blockingPollLimit
-	if d := l.deadline.Load(); d != 0 {
-		left := time.Until(time.Unix(0, d))
-		if left <= 0 {
-			return unix.Timespec{}, true
-		}
-		limit = min(limit, left)
+// wait returns how long the next poll may wait (nil: no deadline), or that
+// the deadline passed.
+func (l *blockingListener) wait() (*unix.Timespec, bool) {
+	d := l.deadline.Load()
+	if d == 0 {
+		return nil, false
 	}
-	return unix.NsecToTimespec(limit.Nanoseconds()), false
+	left := time.Until(time.Unix(0, d))
+	if left <= 0 {
+		return nil, true
+	}
+	ts := unix.NsecToTimespec(left.Nanoseconds())
+	return &ts, false
 }
 
 // drain empties the wake pipe.
@@ -174,24 +162,36 @@ func (l *blockingListener) Close() error {
 		return l.opError(net.ErrClosed)
 	}
 	l.interruptWait()
-	err := l.tl.Close()
-	// An Accept in progress wakes and returns; then nothing reads the pipe.
+	// An Accept in progress wakes and returns; then nothing uses the
+	// socket or reads the pipe, and their numbers may be reused.
 	l.acceptMu.Lock()
 	defer l.acceptMu.Unlock()
 	l.pipeMu.Lock()
 	defer l.pipeMu.Unlock()
 	l.pipeOpen = false
+	err := unix.Close(l.fd)
 	_ = unix.Close(l.wake[0])
 	_ = unix.Close(l.wake[1])
-	return err
+	if err != nil {
+		return l.opError(os.NewSyscallError("close", err))
+	}
+	return nil
 }
 
-// tcp returns the TCP listener underneath, for SetBacklog.
-func (l *blockingListener) tcp() *net.TCPListener { return l.tl }
+// listenAgain calls listen(2) with backlog n on the socket, for
+// SetBacklog.
+func (l *blockingListener) listenAgain(n int) error {
+	l.pipeMu.Lock() // the socket is open while the pipe is
+	defer l.pipeMu.Unlock()
+	if !l.pipeOpen {
+		return l.opError(net.ErrClosed)
+	}
+	return setBacklog(uintptr(l.fd), n)
+}
 
 // Addr returns the listener's address.
-func (l *blockingListener) Addr() net.Addr { return l.tl.Addr() }
+func (l *blockingListener) Addr() net.Addr { return l.addr }
 
 func (l *blockingListener) opError(err error) error {
-	return &net.OpError{Op: "accept", Net: "tcp", Addr: l.tl.Addr(), Err: err}
+	return &net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err}
 }

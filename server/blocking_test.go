@@ -96,8 +96,6 @@ func TestBlockingListenerWakes(t *testing.T) {
 			func(t *testing.T, err error) { assert.ErrorIs(t, err, os.ErrDeadlineExceeded) }},
 		{"Close", func(bl *blockingListener) { require.NoError(t, bl.Close()) },
 			func(t *testing.T, err error) { assert.ErrorIs(t, err, net.ErrClosed) }},
-		{"the TCP listener closed directly", func(bl *blockingListener) { require.NoError(t, bl.tl.Close()) },
-			func(t *testing.T, err error) { assert.ErrorIs(t, err, net.ErrClosed) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,6 +110,25 @@ func TestBlockingListenerWakes(t *testing.T) {
 			tt.check(t, err)
 		})
 	}
+}
+
+// The listener takes the socket over from Go's: the poller no longer
+// watches it, and it listens on the same address.
+func TestBlockingListenerTakesTheSocketOver(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	bl := fastListener(ln).(*blockingListener)
+	defer bl.Close()
+	_, err = ln.Accept()
+	assert.ErrorIs(t, err, net.ErrClosed, "Go's listener is closed")
+	assert.Equal(t, ln.Addr().String(), bl.Addr().String())
+	require.NoError(t, SetBacklog(bl, Backlog))
+	client, err := net.Dial("tcp", bl.Addr().String())
+	require.NoError(t, err)
+	defer client.Close()
+	nc, err := bl.Accept()
+	require.NoError(t, err)
+	require.NoError(t, nc.Close())
 }
 
 func TestBlockingListenerDeadlineCanBeCleared(t *testing.T) {
