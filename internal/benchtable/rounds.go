@@ -85,6 +85,10 @@ func (b *bench) measurePool(ctx context.Context) {
 			}
 		}
 	}
+	if slices.Contains(b.opts.conns, 1) && len(pool) > 1 {
+		fmt.Fprintf(b.errOut, "benchtable: 1 connection, one request to each of %d servers in turn\n", len(pool))
+		b.interleave(ctx, pool)
+	}
 	for _, p := range pool {
 		rss, err := peakRSS(p.srv.pid)
 		if err != nil {

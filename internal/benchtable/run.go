@@ -27,6 +27,10 @@ type bench struct {
 	pool   []pooled // started servers waiting for measurePool
 	notes  []string
 	expect int64 // the reference body's length, to catch cut responses
+	// alt is the interleaved measurement (see interleave), of altCount
+	// requests to each server.
+	alt      []altRow
+	altCount int
 }
 
 // run measures every requested server and prints the table to out;
@@ -81,6 +85,10 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 	fmt.Fprintf(out, "one connection per request, one client (internal/loadgen), %d CPUs, GOMAXPROCS %d\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	writeTable(out, b.rows)
 	fmt.Fprintln(out)
+	if len(b.alt) > 0 {
+		writeInterleaved(out, b.alt, b.altCount)
+		fmt.Fprintln(out)
+	}
 	b.notes = append(b.notes,
 		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after the last round",
 		"req/s, p50 and p99 are the median round's; spread is half the range of req/s over the rounds; a ratio is the median of the"+

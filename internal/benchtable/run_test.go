@@ -37,6 +37,9 @@ func TestRunWithThePeers(t *testing.T) {
 		assert.Regexp(t, `(?m)^serial, blocking calls\s+1\s+\d+ .*\d\.\d\d×$`, text)
 	}
 	assert.Regexp(t, `(?m)^bare \(goroutines\)\s+2\s+\d+ .*\d\.\d\d×$`, text)
+	assert.Contains(t, text, "1 connection, one request to each server in turn, 300 each")
+	assert.Regexp(t, `(?m)^serial \(one at a time\)\s+\d+µs\s+\d+µs\s+\d+\s+0\s+1\.00×$`, text)
+	assert.Regexp(t, `(?m)^net/http\s+\d+µs\s+\d+µs\s+\d+\s+0\s+\d\.\d\d×$`, text)
 	assert.Contains(t, text, "upstream skipped: set EUROPI_FIRMWARE")
 	assert.NotContains(t, text, "sends different bytes")
 	assert.Contains(t, errOut.String(), "benchtable: round 2/2 net/http")

@@ -69,3 +69,20 @@ func TestBodyLength(t *testing.T) {
 	assert.Equal(t, int64(len(devicePage)-len("HTTP/1.0 200 OK\r\nContent-type: text/html\r\ncharset=utf-8\r\n\r\n")), bodyLength([]byte(devicePage)))
 	assert.Equal(t, int64(0), bodyLength([]byte("HTTP/1.0 200 OK\r\n")))
 }
+
+func TestWriteInterleaved(t *testing.T) {
+	var out strings.Builder
+	writeInterleaved(&out, []altRow{
+		{server: "serve", mean: 180 * time.Microsecond, p50: 170 * time.Microsecond},
+		{server: "serial", mean: 200 * time.Microsecond, p50: 190 * time.Microsecond, errors: 2},
+		{server: "bare", errors: 5},
+	}, 3000)
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 6)
+	assert.Contains(t, lines[0], "one request to each server in turn, 3000 each")
+	assert.Regexp(t, `^serve \(dashboard, log\)\s+180µs\s+170µs\s+5556\s+0\s+1\.11×$`, lines[3])
+	assert.Regexp(t, `^serial \(one at a time\)\s+200µs\s+190µs\s+5000\s+2\s+1\.00×$`, lines[4])
+	assert.Regexp(t, `^bare \(goroutines\)\s+-\s+-\s+-\s+5\s+-$`, lines[5], "no answer: no figures")
+	writeInterleaved(&out, nil, 1) // nothing measured: nothing printed
+	assert.Len(t, strings.Split(strings.TrimRight(out.String(), "\n"), "\n"), 6)
+}
