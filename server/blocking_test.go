@@ -42,6 +42,17 @@ func newBlockingPair(t *testing.T) (*blockingListener, net.Conn, *blockingConn) 
 	return bl, client, bc
 }
 
+// acceptOne connects to bl, accepts the connection and closes it.
+func acceptOne(t *testing.T, bl *blockingListener) {
+	t.Helper()
+	client, err := net.Dial("tcp", bl.Addr().String())
+	require.NoError(t, err)
+	defer client.Close()
+	nc, err := bl.Accept()
+	require.NoError(t, err)
+	require.NoError(t, nc.Close())
+}
+
 // wakes runs call in a goroutine, waits until started reports it under
 // way, runs wake and returns call's error, failing the test if call is not
 // woken within wakeLimit.
@@ -123,12 +134,7 @@ func TestBlockingListenerTakesTheSocketOver(t *testing.T) {
 	assert.ErrorIs(t, err, net.ErrClosed, "Go's listener is closed")
 	assert.Equal(t, ln.Addr().String(), bl.Addr().String())
 	require.NoError(t, SetBacklog(bl, Backlog))
-	client, err := net.Dial("tcp", bl.Addr().String())
-	require.NoError(t, err)
-	defer client.Close()
-	nc, err := bl.Accept()
-	require.NoError(t, err)
-	require.NoError(t, nc.Close())
+	acceptOne(t, bl)
 }
 
 func TestBlockingListenerDeadlineCanBeCleared(t *testing.T) {
@@ -140,12 +146,7 @@ func TestBlockingListenerDeadlineCanBeCleared(t *testing.T) {
 	_, err = bl.Accept()
 	require.ErrorIs(t, err, os.ErrDeadlineExceeded)
 	require.NoError(t, bl.SetDeadline(time.Time{}))
-	client, err := net.Dial("tcp", bl.Addr().String())
-	require.NoError(t, err)
-	defer client.Close()
-	nc, err := bl.Accept()
-	require.NoError(t, err)
-	require.NoError(t, nc.Close())
+	acceptOne(t, bl)
 	assert.ErrorIs(t, bl.Close(), nil)
 	assert.ErrorIs(t, bl.Close(), net.ErrClosed)
 	assert.ErrorIs(t, bl.SetDeadline(time.Now()), net.ErrClosed)
