@@ -67,7 +67,10 @@ type HttpServer struct {
 // ln from then on: Close closes it. A TCP listener is served with blocking
 // system calls on the serving loop's thread (on Linux), one connection at
 // a time as the device does, which costs a request fewer system calls and
-// wake-ups than Go's network poller; connections are still net.Conns.
+// wake-ups than Go's network poller; connections are still net.Conns. The
+// server then holds the socket on a descriptor of its own and closes ln at
+// once: set its backlog before New, and use the server's Addr and Close
+// rather than ln's afterwards.
 func New(ln net.Listener) *HttpServer {
 	port := 0
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
