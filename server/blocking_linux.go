@@ -89,12 +89,10 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 // take accepts the next connection, waiting up to wait (nil: as long as
 // it takes) for one or for a wake-up; it returns EAGAIN when none came.
 func (l *blockingListener) take(wait *unix.Timespec) (int, unix.Sockaddr, error) {
-	// A busy server's next client is already queued: take it without a
-	// poll. The listening socket stays non-blocking, so an empty queue
-	// answers EAGAIN.
-	if fd, sa, err := unix.Accept4(l.fd, unix.SOCK_CLOEXEC); !errors.Is(err, unix.EAGAIN) {
-		return fd, sa, err
-	}
+	// Poll first, even when a busy server's next client is already
+	// queued (the poll then returns at once): an accept4 that finds the
+	// queue empty costs several times a poll, because the kernel sets up
+	// the new socket's file before it looks at the queue.
 	fds := [2]unix.PollFd{{Fd: int32(l.fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
 	if _, err := unix.Ppoll(fds[:], wait, nil); err != nil {
 		return -1, nil, unix.EAGAIN // EINTR: look again

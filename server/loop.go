@@ -95,6 +95,7 @@ func (s *HttpServer) acceptLoop(ch chan<- acceptResult) {
 func (s *HttpServer) Serve(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, s.interrupt)
 	defer stop()
+	y := yielder{yield: s.yield}
 	for {
 		nc, err := s.accept()
 		if err != nil {
@@ -117,6 +118,7 @@ func (s *HttpServer) Serve(ctx context.Context) error {
 			continue
 		}
 		result, err := s.serveConn(ctx, nc)
+		y.after(time.Now())
 		if result == connEscaped {
 			if s.StopOnScriptError {
 				return err

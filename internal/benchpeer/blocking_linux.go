@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"runtime"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,7 +18,10 @@ func init() { servers["blocking"] = serveBlocking }
 // serveBlocking is serveSerial written with blocking system calls on one
 // thread instead of Go's network poller, as the emulator's serving loop
 // is: accept4, one read, the header block and the body in two writes,
-// close. It shows what that way of serving gains by itself.
+// close. It shows what that way of serving gains by itself. Like the
+// emulator's loop (server/yield.go) it yields to Go's scheduler once a
+// millisecond, so that the runtime does not take it for a long-running
+// goroutine and poll it every 20 µs.
 func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 	tl, ok := ln.(*net.TCPListener)
 	if !ok {
@@ -39,14 +43,13 @@ func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 	defer stop()
 	defer runtime.KeepAlive(tl)
 	defer tl.Close()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 
 	head, body := resp, []byte(nil)
 	if i := bytes.Index(resp, []byte("\r\n\r\n")); i >= 0 {
 		head, body = resp[:i+4], resp[i+4:]
 	}
 	buf := make([]byte, 1024)
+	var lastYield time.Time
 	for {
 		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
 		switch {
@@ -67,5 +70,9 @@ func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 			}
 		}
 		_ = unix.Close(fd)
+		if now := time.Now(); now.Sub(lastYield) >= time.Millisecond {
+			lastYield = now
+			runtime.Gosched()
+		}
 	}
 }
