@@ -25,9 +25,9 @@
 // *net.TCPConn does for the server, profiles and handlers: the same
 // errors, deadlines, SetLinger, SyscallConn, and Close from another
 // goroutine wakes a call that waits. Because such a loop waits in the
-// kernel and never in Go's scheduler, it yields to the scheduler once a
-// millisecond; otherwise the runtime takes it for a goroutine that never
-// yields and polls it every 20 µs (see yielder).
+// kernel and never in Go's scheduler, it yields to the scheduler every
+// 5 ms; otherwise the runtime takes it for a goroutine that never yields
+// and polls it every 20 µs (see yielder).
 //
 // The server touches a connection only through net.Listener.Accept, one
 // Read, Conn.Send (net.Conn.Write) and Close, so a device profile changes how

@@ -11,16 +11,17 @@ import (
 
 func TestYielderYieldsOncePerInterval(t *testing.T) {
 	base := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	e := yieldEvery
 	tests := []struct {
 		name   string
 		served []time.Duration // when connections were served, after base
 		yields int
 	}{
 		{"the first connection yields", []time.Duration{0}, 1},
-		{"a busy millisecond yields once", []time.Duration{0, 100 * time.Microsecond, 500 * time.Microsecond, 999 * time.Microsecond}, 1},
-		{"a millisecond later yields again", []time.Duration{0, 500 * time.Microsecond, time.Millisecond, 1500 * time.Microsecond, 2 * time.Millisecond}, 3},
-		{"connections far apart each yield", []time.Duration{0, 5 * time.Millisecond, time.Second}, 3},
-		{"a clock stepped back does not yield", []time.Duration{time.Second, 0}, 1},
+		{"a busy interval yields once", []time.Duration{0, e / 10, e / 2, e - time.Microsecond}, 1},
+		{"an interval later yields again", []time.Duration{0, e / 2, e, 3 * e / 2, 2 * e}, 3},
+		{"connections far apart each yield", []time.Duration{0, 5 * e, time.Minute}, 3},
+		{"a clock stepped back does not yield", []time.Duration{time.Minute, 0}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

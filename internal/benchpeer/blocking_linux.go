@@ -19,8 +19,8 @@ func init() { servers["blocking"] = serveBlocking }
 // thread instead of Go's network poller, as the emulator's serving loop
 // is: accept4, one read, the header block and the body in two writes,
 // close. It shows what that way of serving gains by itself. Like the
-// emulator's loop (server/yield.go) it yields to Go's scheduler once a
-// millisecond, so that the runtime does not take it for a long-running
+// emulator's loop (server/yield.go) it yields to Go's scheduler every
+// 5 ms, so that the runtime does not take it for a long-running
 // goroutine and poll it every 20 µs.
 func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 	tl, ok := ln.(*net.TCPListener)
@@ -70,7 +70,7 @@ func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 			}
 		}
 		_ = unix.Close(fd)
-		if now := time.Now(); now.Sub(lastYield) >= time.Millisecond {
+		if now := time.Now(); now.Sub(lastYield) >= 5*time.Millisecond {
 			lastYield = now
 			runtime.Gosched()
 		}
