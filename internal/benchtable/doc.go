@@ -33,7 +33,11 @@
 // server's response, so all of them send the same bytes; each server's
 // answer is checked against it. Peak RSS is VmHWM from /proc/PID/status of
 // the server process (for upstream, the python3 process). Everything
-// listens on 127.0.0.1 and each run is bounded by -duration.
+// listens on 127.0.0.1 and each run is bounded by -duration. Where
+// /proc/stat exists, each run's progress line and the notes say how much
+// of the machine's CPU time the hypervisor gave to other guests meanwhile
+// ("steal"): on a shared host it comes in bursts, and a run through one
+// is worth less than the others.
 //
 // Usage, from the module root:
 //

@@ -68,7 +68,14 @@ func (b *bench) measurePool(ctx context.Context) {
 				if ctx.Err() != nil {
 					return
 				}
+				before, known := readCPUTimes()
 				res, err := loadgen.Run(ctx, b.config(p.srv.addr, conns, b.opts.duration))
+				var steal cpuTimes
+				if after, ok := readCPUTimes(); known && ok {
+					steal.add(before, after)
+					b.steal.add(before, after)
+					b.stealKnown = true
+				}
 				if err != nil {
 					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %v", displayNames[p.name], conns, err))
 					continue
@@ -77,8 +84,8 @@ func (b *bench) measurePool(ctx context.Context) {
 					results[p.name] = map[int][]*loadgen.Result{}
 				}
 				results[p.name][conns] = append(results[p.name][conns], res)
-				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors\n",
-					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total())
+				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors  %4.1f%% stolen\n",
+					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total(), 100*steal.stealShare())
 				for kind, sample := range res.ErrorSamples {
 					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %d %s, first: %s", displayNames[p.name], conns, res.Errors.Get(kind), kind, sample))
 				}

@@ -31,6 +31,10 @@ type bench struct {
 	// requests to each server.
 	alt      []altRow
 	altCount int
+	// steal sums the machine's CPU time over the measured runs, and the
+	// part the hypervisor gave to other guests (see cpuTimes).
+	steal      cpuTimes
+	stealKnown bool
 }
 
 // run measures every requested server and prints the table to out;
@@ -88,6 +92,11 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 	if len(b.alt) > 0 {
 		writeInterleaved(out, b.alt, b.altCount)
 		fmt.Fprintln(out)
+	}
+	if b.stealKnown {
+		b.notes = append(b.notes, fmt.Sprintf("stolen: the hypervisor gave %.1f%% of this machine's CPU time during the measured runs to other guests"+
+			" (steal in /proc/stat; each run's share is in the progress lines); a run with more than a few percent is noisier than its spread shows",
+			100*b.steal.stealShare()))
 	}
 	b.notes = append(b.notes,
 		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after the last round",

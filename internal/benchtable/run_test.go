@@ -35,6 +35,8 @@ func TestRunWithThePeers(t *testing.T) {
 	assert.Regexp(t, `(?m)^serial, system backlog\s+2\s+\d+ .*\d\.\d\d×$`, text)
 	if runtime.GOOS == "linux" {
 		assert.Regexp(t, `(?m)^serial, blocking calls\s+1\s+\d+ .*\d\.\d\d×$`, text)
+		assert.Regexp(t, `(?m)^  - stolen: the hypervisor gave \d+\.\d% of this machine's CPU time`, text)
+		assert.Regexp(t, `(?m)^benchtable: round 1/2 net/http\s+1 conns\s+\d+ req/s\s+0 errors\s+\d+\.\d% stolen$`, errOut.String())
 	}
 	assert.Regexp(t, `(?m)^bare \(goroutines\)\s+2\s+\d+ .*\d\.\d\d×$`, text)
 	assert.Contains(t, text, "1 connection, one request to each server in turn, 300 each")
