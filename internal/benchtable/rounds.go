@@ -56,6 +56,7 @@ func (b *bench) measurePool(ctx context.Context) {
 		_, _ = loadgen.Run(ctx, b.config(p.srv.addr, slices.Max(b.opts.conns), warm))
 	}
 	results := map[string]map[int][]*loadgen.Result{}
+	steals := map[string]map[int][]float64{}
 	for round := range b.opts.rounds {
 		order := slices.Clone(pool)
 		if round%2 == 1 {
@@ -71,7 +72,9 @@ func (b *bench) measurePool(ctx context.Context) {
 				before, known := readCPUTimes()
 				res, err := loadgen.Run(ctx, b.config(p.srv.addr, conns, b.opts.duration))
 				var steal cpuTimes
-				if after, ok := readCPUTimes(); known && ok {
+				after, ok := readCPUTimes()
+				known = known && ok
+				if known {
 					steal.add(before, after)
 					b.steal.add(before, after)
 					b.stealKnown = true
@@ -84,6 +87,12 @@ func (b *bench) measurePool(ctx context.Context) {
 					results[p.name] = map[int][]*loadgen.Result{}
 				}
 				results[p.name][conns] = append(results[p.name][conns], res)
+				if known {
+					if steals[p.name] == nil {
+						steals[p.name] = map[int][]float64{}
+					}
+					steals[p.name][conns] = append(steals[p.name][conns], steal.stealShare())
+				}
 				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors  %4.1f%% stolen\n",
 					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total(), 100*steal.stealShare())
 				for kind, sample := range res.ErrorSamples {
@@ -103,7 +112,8 @@ func (b *bench) measurePool(ctx context.Context) {
 		}
 		for _, conns := range b.opts.conns {
 			if rounds := results[p.name][conns]; len(rounds) > 0 {
-				b.rows = append(b.rows, row{server: p.name, conns: conns, res: medianResult(rounds), rounds: rounds, rss: rss})
+				b.rows = append(b.rows, row{server: p.name, conns: conns, res: medianResult(rounds), rounds: rounds, rss: rss,
+					steal: steals[p.name][conns]})
 			}
 		}
 	}

@@ -95,8 +95,9 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 	}
 	if b.stealKnown {
 		b.notes = append(b.notes, fmt.Sprintf("stolen: the hypervisor gave %.1f%% of this machine's CPU time during the measured runs to other guests"+
-			" (steal in /proc/stat; each run's share is in the progress lines); a run with more than a few percent is noisier than its spread shows",
-			100*b.steal.stealShare()))
+			" (steal in /proc/stat; each run's share is in the progress lines); \"calm vs serial\" is the median ratio over the rounds in which"+
+			" both runs met at most %.0f%%, and how many rounds those were: a burst of steal costs a 1-connection run far more than its share",
+			100*b.steal.stealShare(), 100*calmSteal))
 	}
 	b.notes = append(b.notes,
 		"peak RSS is VmHWM of the server's own process (for upstream, the python3 process), read after the last round",

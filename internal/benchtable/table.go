@@ -18,7 +18,13 @@ type row struct {
 	res    *loadgen.Result   // the median round
 	rounds []*loadgen.Result // every round, in order; nil means res alone
 	rss    int64             // bytes; 0 when unknown
+	// steal is each round's share of the machine's CPU time that the
+	// hypervisor gave to other guests (see cpuTimes); nil when unknown.
+	steal []float64
 }
+
+// calmSteal is the most steal a run may have met to count as calm.
+const calmSteal = 0.02
 
 // rps returns the req/s of each round.
 func (r row) rps() []float64 {
@@ -57,24 +63,60 @@ var displayNames = map[string]string{
 // serial server (the limit for one-at-a-time serving) at the same
 // concurrency.
 func writeTable(w io.Writer, rows []row) {
-	base := map[string]map[int][]float64{}
+	base := map[string]map[int]row{}
 	for _, r := range rows {
 		if r.server == "nethttp" || r.server == "serial" {
 			if base[r.server] == nil {
-				base[r.server] = map[int][]float64{}
+				base[r.server] = map[int]row{}
 			}
-			base[r.server][r.conns] = r.rps()
+			base[r.server][r.conns] = r
 		}
 	}
-	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s\n"
-	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial")
+	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s %14s\n"
+	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial", "calm vs serial")
 	for _, r := range rows {
+		nethttp, hasNethttp := base["nethttp"][r.conns]
+		serial, hasSerial := base["serial"][r.conns]
+		calm := "-"
+		if hasSerial {
+			calm = calmRatio(r, serial)
+		}
 		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec), r.spread(),
 			fmtLatency(r.res.Latency.P50), fmtLatency(r.res.Latency.P99),
 			strconv.FormatInt(r.res.Errors.Total(), 10), fmtRSS(r.rss),
-			ratio(r.rps(), base["nethttp"][r.conns]),
-			ratio(r.rps(), base["serial"][r.conns]))
+			ratio(r.rps(), rpsIf(nethttp, hasNethttp)),
+			ratio(r.rps(), rpsIf(serial, hasSerial)), calm)
 	}
+}
+
+// rpsIf returns r's req/s per round, or nil when there is no r.
+func rpsIf(r row, ok bool) []float64 {
+	if !ok {
+		return nil
+	}
+	return r.rps()
+}
+
+// calmRatio prints the median ratio of r to base over the rounds in which
+// both runs met at most calmSteal, with how many rounds those were:
+// "1.04× 5/9". A burst of steal costs a 1-connection run far more than
+// its share of the CPU (every wake-up of an idle virtual CPU waits for
+// the hypervisor), so these are the rounds that compare the servers
+// rather than the host's other guests. "-" when steal is unknown or no
+// round was calm.
+func calmRatio(r, base row) string {
+	a, b := r.rps(), base.rps()
+	n := min(len(a), len(b), len(r.steal), len(base.steal))
+	var rs []float64
+	for i := range n {
+		if r.steal[i] <= calmSteal && base.steal[i] <= calmSteal && b[i] > 0 {
+			rs = append(rs, a[i]/b[i])
+		}
+	}
+	if len(rs) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f× %d/%d", median(rs), len(rs), len(a))
 }
 
 // ratio prints the median of the rounds' ratios a[i]/b[i] as "0.42×", or
