@@ -16,6 +16,16 @@ func result(rps float64, p50, p99 time.Duration, errs int64) *loadgen.Result {
 	return &loadgen.Result{RequestsPerSec: rps, Latency: loadgen.Latency{P50: p50, P99: p99}, Errors: loadgen.ErrorCounts{Timeout: errs}}
 }
 
+// rounds returns one result per req/s figure, as measurePool collects a
+// server's rounds.
+func rounds(rps ...float64) []*loadgen.Result {
+	var out []*loadgen.Result
+	for _, r := range rps {
+		out = append(out, result(r, time.Millisecond, time.Millisecond, 0))
+	}
+	return out
+}
+
 func TestWriteTable(t *testing.T) {
 	rows := []row{
 		{server: "emulator", conns: 1, res: result(1600, 300*time.Microsecond, 2*time.Millisecond, 0), rss: 14 << 20},
@@ -38,13 +48,6 @@ func TestWriteTable(t *testing.T) {
 // With rounds, a ratio is the median of the rounds' ratios, and the
 // spread shows how far the rounds were apart.
 func TestWriteTableRounds(t *testing.T) {
-	rounds := func(rps ...float64) []*loadgen.Result {
-		var out []*loadgen.Result
-		for _, r := range rps {
-			out = append(out, result(r, time.Millisecond, time.Millisecond, 0))
-		}
-		return out
-	}
 	emu, serial := rounds(900, 500, 1000), rounds(1000, 1000, 1000)
 	rows := []row{
 		{server: "emulator", conns: 1, res: medianResult(emu), rounds: emu},
@@ -63,13 +66,6 @@ func TestWriteTableRounds(t *testing.T) {
 // The calm ratio keeps only the rounds in which both runs met at most
 // calmSteal.
 func TestWriteTableCalmRounds(t *testing.T) {
-	rounds := func(rps ...float64) []*loadgen.Result {
-		var out []*loadgen.Result
-		for _, r := range rps {
-			out = append(out, result(r, time.Millisecond, time.Millisecond, 0))
-		}
-		return out
-	}
 	emu, serial := rounds(1100, 500, 1040, 600, 1200), rounds(1000, 1000, 1000, 1000, 1000)
 	rows := []row{
 		{server: "emulator", conns: 1, res: medianResult(emu), rounds: emu, steal: []float64{0.01, 0.30, 0, 0.02, 0.01}},
