@@ -32,6 +32,8 @@ type acceptResult struct {
 // *ScriptStoppedError where the device script would have died, and
 // ErrServerClosed after Close. Do not call it while Serve runs.
 func (s *HttpServer) CheckRequests() error {
+	// A main loop that calls this without sleeping never parks either.
+	s.yielder.after(time.Now())
 	for {
 		nc, err := s.poll()
 		if err != nil {
@@ -95,7 +97,6 @@ func (s *HttpServer) acceptLoop(ch chan<- acceptResult) {
 func (s *HttpServer) Serve(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, s.interrupt)
 	defer stop()
-	y := yielder{yield: s.yield}
 	for {
 		nc, err := s.accept()
 		if err != nil {
@@ -118,7 +119,7 @@ func (s *HttpServer) Serve(ctx context.Context) error {
 			continue
 		}
 		result, err := s.serveConn(ctx, nc)
-		y.after(time.Now())
+		s.yielder.after(time.Now())
 		if result == connEscaped {
 			if s.StopOnScriptError {
 				return err

@@ -61,7 +61,7 @@ type HttpServer struct {
 	closed   bool
 	acceptCh chan acceptResult
 	stall    stallWatch
-	yield    func() // the serving loop's yield; nil: runtime.Gosched (see yielder)
+	yielder  yielder // for Serve and CheckRequests, which never run at once
 }
 
 // New returns a server that accepts connections from ln. The server owns

@@ -28,8 +28,8 @@ type yielder struct {
 	yield func() // nil: runtime.Gosched; a test counts calls with it
 }
 
-// after is called when a connection was served, at now: it yields when
-// the last yield is yieldEvery or more ago.
+// after is called when a connection was served or a poll began, at now:
+// it yields when the last yield is yieldEvery or more ago.
 func (y *yielder) after(now time.Time) {
 	if now.Sub(y.last) < yieldEvery {
 		return

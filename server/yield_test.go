@@ -41,10 +41,21 @@ func TestServeYields(t *testing.T) {
 	// always yields.
 	s, _ := newTestServer(t)
 	var yields atomic.Int32
-	s.yield = func() { yields.Add(1) }
+	s.yielder.yield = func() { yields.Add(1) }
 	serveInBackground(t, s)
 	ex := rawExchange(t, s.Addr().String(), []byte("GET / HTTP/1.0\r\n\r\n"))
 	require.NotEmpty(t, ex.Response)
 	require.Eventually(t, func() bool { return yields.Load() >= 1 }, testDeadline, time.Millisecond,
 		"Serve served a connection without yielding")
+}
+
+func TestCheckRequestsYields(t *testing.T) {
+	// A script's main loop that calls check_requests without sleeping
+	// never parks either.
+	s, _ := newTestServer(t)
+	yields := 0
+	s.yielder.yield = func() { yields++ }
+	require.NoError(t, s.CheckRequests()) // nothing pending
+	require.NoError(t, s.CheckRequests())
+	assert.Equal(t, 1, yields, "the second call is within yieldEvery of the first")
 }

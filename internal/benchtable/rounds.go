@@ -93,8 +93,12 @@ func (b *bench) measurePool(ctx context.Context) {
 					}
 					steals[p.name][conns] = append(steals[p.name][conns], steal.stealShare())
 				}
-				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors  %4.1f%% stolen\n",
-					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total(), 100*steal.stealShare())
+				stolen := ""
+				if known {
+					stolen = fmt.Sprintf("  %4.1f%% stolen", 100*steal.stealShare())
+				}
+				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors%s\n",
+					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total(), stolen)
 				for kind, sample := range res.ErrorSamples {
 					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %d %s, first: %s", displayNames[p.name], conns, res.Errors.Get(kind), kind, sample))
 				}
