@@ -18,8 +18,8 @@ const yieldEvery = 5 * time.Millisecond
 // processor's schedule tick stops moving. After 10 ms of that, the
 // runtime's monitor thread takes it for a goroutine that will not yield:
 // it takes the processor away during every blocking call and goes back to
-// polling every 20 µs. At one connection that cost 0.6 monitor wake-ups
-// per request and a third of the process's CPU time. Yielding every
+// polling every 20 µs: 0.6 wake-ups of the monitor per request at one
+// connection, and a tenth to a fifth of the CPU time. Yielding every
 // yieldEvery keeps the tick moving, so the monitor backs off to its idle
 // pace; a yield is one pass through the scheduler, once per many
 // requests.
