@@ -71,13 +71,12 @@ func (b *bench) measurePool(ctx context.Context) {
 				}
 				before, known := readCPUTimes()
 				res, err := loadgen.Run(ctx, b.config(p.srv.addr, conns, b.opts.duration))
-				var steal cpuTimes
 				after, ok := readCPUTimes()
 				known = known && ok
+				var steal cpuTimes
 				if known {
 					steal.add(before, after)
 					b.steal.add(before, after)
-					b.stealKnown = true
 				}
 				if err != nil {
 					b.notes = append(b.notes, fmt.Sprintf("%s at %d: %v", displayNames[p.name], conns, err))
@@ -87,15 +86,14 @@ func (b *bench) measurePool(ctx context.Context) {
 					results[p.name] = map[int][]*loadgen.Result{}
 				}
 				results[p.name][conns] = append(results[p.name][conns], res)
+				stolen := ""
 				if known {
+					share := steal.stealShare()
 					if steals[p.name] == nil {
 						steals[p.name] = map[int][]float64{}
 					}
-					steals[p.name][conns] = append(steals[p.name][conns], steal.stealShare())
-				}
-				stolen := ""
-				if known {
-					stolen = fmt.Sprintf("  %4.1f%% stolen", 100*steal.stealShare())
+					steals[p.name][conns] = append(steals[p.name][conns], share)
+					stolen = fmt.Sprintf("  %4.1f%% stolen", 100*share)
 				}
 				fmt.Fprintf(b.errOut, "benchtable: round %d/%d %-28s %3d conns  %8.0f req/s  %d errors%s\n",
 					round+1, b.opts.rounds, displayNames[p.name], conns, res.RequestsPerSec, res.Errors.Total(), stolen)

@@ -32,9 +32,9 @@ type bench struct {
 	alt      []altRow
 	altCount int
 	// steal sums the machine's CPU time over the measured runs, and the
-	// part the hypervisor gave to other guests (see cpuTimes).
-	steal      cpuTimes
-	stealKnown bool
+	// part the hypervisor gave to other guests (see cpuTimes); empty
+	// where /proc/stat is not.
+	steal cpuTimes
 }
 
 // run measures every requested server and prints the table to out;
@@ -93,7 +93,7 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 		writeInterleaved(out, b.alt, b.altCount)
 		fmt.Fprintln(out)
 	}
-	if b.stealKnown {
+	if b.steal.total > 0 {
 		b.notes = append(b.notes, fmt.Sprintf("stolen: the hypervisor gave %.1f%% of this machine's CPU time during the measured runs to other guests"+
 			" (steal in /proc/stat; each run's share is in the progress lines); \"calm vs serial\" is the median ratio over the rounds in which"+
 			" both runs met at most %.0f%%, and how many rounds those were: a burst of steal costs a 1-connection run far more than its share",

@@ -26,8 +26,11 @@ type row struct {
 // calmSteal is the most steal a run may have met to count as calm.
 const calmSteal = 0.02
 
-// rps returns the req/s of each round.
+// rps returns the req/s of each round; none for a row not measured.
 func (r row) rps() []float64 {
+	if r.res == nil {
+		return nil
+	}
 	if len(r.rounds) == 0 {
 		return []float64{r.res.RequestsPerSec}
 	}
@@ -75,26 +78,12 @@ func writeTable(w io.Writer, rows []row) {
 	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s %14s\n"
 	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial", "calm vs serial")
 	for _, r := range rows {
-		nethttp, hasNethttp := base["nethttp"][r.conns]
-		serial, hasSerial := base["serial"][r.conns]
-		calm := "-"
-		if hasSerial {
-			calm = calmRatio(r, serial)
-		}
+		nethttp, serial := base["nethttp"][r.conns], base["serial"][r.conns] // unmeasured: no rounds
 		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec), r.spread(),
 			fmtLatency(r.res.Latency.P50), fmtLatency(r.res.Latency.P99),
 			strconv.FormatInt(r.res.Errors.Total(), 10), fmtRSS(r.rss),
-			ratio(r.rps(), rpsIf(nethttp, hasNethttp)),
-			ratio(r.rps(), rpsIf(serial, hasSerial)), calm)
+			ratio(r.rps(), nethttp.rps()), ratio(r.rps(), serial.rps()), calmRatio(r, serial))
 	}
-}
-
-// rpsIf returns r's req/s per round, or nil when there is no r.
-func rpsIf(r row, ok bool) []float64 {
-	if !ok {
-		return nil
-	}
-	return r.rps()
 }
 
 // calmRatio prints the median ratio of r to base over the rounds in which
