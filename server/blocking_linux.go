@@ -6,37 +6,38 @@ import (
 	"errors"
 	"net"
 	"os"
-	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// blockingListener accepts for the serving loop with blocking system calls
-// on the loop's own thread: poll(2) on the listening socket, then
-// accept4(2), whose connection is a blockingConn. One connection at a time
-// is what the device does, and done this way each request costs fewer
-// system calls and scheduler hand-offs than through Go's network poller:
-// no epoll registration per connection, no EAGAIN and park before each
-// read, no goroutine woken by another thread. It holds the socket on a
-// descriptor of its own and closes Go's: a socket Go's poller still watched
-// would wake its thread at every connection. SetDeadline and Close wake a
-// blocked Accept through a pipe.
+// blockingListener accepts for the serving loop: it waits for the next
+// connection in Go's network poller, then accepts it with accept4(2) as a
+// blockingConn, which the loop reads and writes with blocking system calls
+// on its own thread. One connection at a time is what the device does, and
+// a request served with blocking calls costs fewer system calls and
+// scheduler hand-offs than through the poller: no epoll registration per
+// connection, no EAGAIN and park before each read, no goroutine woken by
+// another thread.
+//
+// The wait between connections stays in the poller because it is the long
+// one: a goroutine parked there can be resumed by any of Go's threads,
+// where a thread blocked in poll(2) waits for its own CPU. On a virtual
+// machine whose host takes CPU time away (steal), a loop that waited in
+// the kernel lost far more requests than one waiting in the poller.
 type blockingListener struct {
-	fd   int // the listening socket, non-blocking
+	f    *os.File        // the listening socket, non-blocking, watched by the poller
+	rc   syscall.RawConn // f's
 	addr *net.TCPAddr
-	wake [2]int // a pipe: a byte written to wake[1] ends a wait
 
-	deadline atomic.Int64 // UnixNano; 0: none
-	closed   atomic.Bool
-	acceptMu sync.Mutex // held by Accept, so Close frees the pipe after it
-	pipeMu   sync.Mutex // guards writes to the pipe against its closing
-	pipeOpen bool
+	closed  atomic.Bool  // Close was called
+	accepts atomic.Int32 // Accepts under way, which tests wait for
 }
 
-// fastListener returns ln served with blocking system calls when it is a
-// TCP listener, or ln itself. It takes the socket over: ln is closed.
+// fastListener returns ln served this way when it is a TCP listener, or
+// ln itself. It takes the socket over: ln is closed.
 func fastListener(ln net.Listener) net.Listener {
 	tl, ok := ln.(*net.TCPListener)
 	if !ok {
@@ -50,128 +51,93 @@ func fastListener(ln net.Listener) net.Listener {
 	if err := rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return ln
 	}
-	l := &blockingListener{fd: fd, pipeOpen: true}
-	l.addr, _ = tl.Addr().(*net.TCPAddr)
-	if err := unix.Pipe2(l.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
-		_ = unix.Close(fd)
+	// The copy shares Go's open socket, non-blocking, so os.NewFile
+	// registers it with the poller; a listener's own RawConn cannot wait
+	// (its Read returns EINVAL), a file's can.
+	f := os.NewFile(uintptr(fd), "tcp-listener")
+	frc, err := f.SyscallConn()
+	if err != nil {
+		_ = f.Close()
 		return ln
 	}
-	// Go's descriptor goes, and with it the poller's watch on the socket;
-	// the socket stays open on fd.
-	_ = tl.Close()
+	l := &blockingListener{f: f, rc: frc}
+	l.addr, _ = tl.Addr().(*net.TCPAddr)
+	_ = tl.Close() // the socket stays open on f
 	return l
 }
 
 // Accept waits for a connection and returns it as a blockingConn.
 func (l *blockingListener) Accept() (net.Conn, error) {
-	l.acceptMu.Lock()
-	defer l.acceptMu.Unlock()
-	for {
-		if l.closed.Load() {
-			return nil, l.opError(net.ErrClosed)
-		}
-		wait, expired := l.wait()
-		if expired {
-			return nil, l.opError(os.ErrDeadlineExceeded)
-		}
-		nfd, sa, aerr := l.take(wait)
-		switch {
-		case errors.Is(aerr, unix.EAGAIN), errors.Is(aerr, unix.ECONNABORTED), errors.Is(aerr, unix.EINTR):
-			continue // as Go's accept does
-		case aerr != nil:
-			return nil, l.opError(os.NewSyscallError("accept4", aerr))
-		case nfd >= 0:
-			return newBlockingConn(nfd, sa, l.addr), nil
-		}
+	var (
+		nfd  = -1
+		sa   unix.Sockaddr
+		aerr error
+	)
+	l.accepts.Add(1)
+	err := l.rc.Read(func(fd uintptr) bool {
+		nfd, sa, aerr = take(int(fd))
+		return !errors.Is(aerr, unix.EAGAIN) // EAGAIN: wait in the poller
+	})
+	l.accepts.Add(-1)
+	switch {
+	case err != nil:
+		return nil, l.opError(l.fileError(err))
+	case aerr != nil:
+		return nil, l.opError(os.NewSyscallError("accept4", aerr))
 	}
+	return newBlockingConn(nfd, sa, l.addr), nil
 }
 
-// take accepts the next connection, waiting up to wait (nil: as long as
-// it takes) for one or for a wake-up; it returns EAGAIN when none came.
-func (l *blockingListener) take(wait *unix.Timespec) (int, unix.Sockaddr, error) {
-	// Poll first, even when a busy server's next client is already
-	// queued (the poll then returns at once): an accept4 that finds the
-	// queue empty costs several times a poll, because the kernel sets up
-	// the new socket's file before it looks at the queue.
-	fds := [2]unix.PollFd{{Fd: int32(l.fd), Events: unix.POLLIN}, {Fd: int32(l.wake[0]), Events: unix.POLLIN}}
-	if _, err := unix.Ppoll(fds[:], wait, nil); err != nil {
-		return -1, nil, unix.EAGAIN // EINTR: look again
-	}
-	if fds[1].Revents != 0 {
-		l.drain()
-	}
-	if fds[0].Revents == 0 {
+// take accepts the next connection on the listening socket fd, or returns
+// EAGAIN when none is queued.
+func take(fd int) (int, unix.Sockaddr, error) {
+	// Poll first: an accept4 that finds the queue empty costs several
+	// times a poll, because the kernel sets up the new socket's file
+	// before it looks at the queue.
+	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	var now unix.Timespec // zero: do not wait
+	if n, err := unix.Ppoll(fds[:], &now, nil); err != nil || n == 0 {
 		return -1, nil, unix.EAGAIN
 	}
-	return unix.Accept4(l.fd, unix.SOCK_CLOEXEC)
-}
-
-// wait returns how long the next poll may wait (nil: no deadline), or that
-// the deadline passed.
-func (l *blockingListener) wait() (*unix.Timespec, bool) {
-	d := l.deadline.Load()
-	if d == 0 {
-		return nil, false
-	}
-	left := time.Until(time.Unix(0, d))
-	if left <= 0 {
-		return nil, true
-	}
-	ts := unix.NsecToTimespec(left.Nanoseconds())
-	return &ts, false
-}
-
-// drain empties the wake pipe.
-func (l *blockingListener) drain() {
-	var buf [64]byte
 	for {
-		if n, err := unix.Read(l.wake[0], buf[:]); n <= 0 || err != nil {
-			return
+		// The connection accepted is blocking: accept4 does not pass
+		// the listener's O_NONBLOCK on.
+		nfd, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
+		switch {
+		case errors.Is(err, unix.ECONNABORTED), errors.Is(err, unix.EINTR):
+			continue // as Go's accept does
+		case err != nil:
+			return -1, nil, err
 		}
+		return nfd, sa, nil
 	}
 }
 
-// interruptWait ends a wait in progress.
-func (l *blockingListener) interruptWait() {
-	l.pipeMu.Lock()
-	defer l.pipeMu.Unlock()
-	if l.pipeOpen {
-		_, _ = unix.Write(l.wake[1], []byte{0})
+// fileError turns an error of the listener's file into the one a
+// *net.TCPListener gives: after Close, the file's own "use of closed
+// file" (which os.ErrClosed does not match) is net.ErrClosed.
+func (l *blockingListener) fileError(err error) error {
+	if l.closed.Load() || errors.Is(err, os.ErrClosed) {
+		return net.ErrClosed
 	}
+	return err
 }
 
 // SetDeadline sets the deadline for Accept, as on a *net.TCPListener.
 func (l *blockingListener) SetDeadline(t time.Time) error {
-	if l.closed.Load() {
-		return l.opError(net.ErrClosed)
+	if err := l.f.SetReadDeadline(t); err != nil {
+		return l.opError(l.fileError(err))
 	}
-	var d int64
-	if !t.IsZero() {
-		d = max(t.UnixNano(), 1)
-	}
-	l.deadline.Store(d)
-	l.interruptWait()
 	return nil
 }
 
 // Close closes the listening socket and ends an Accept in progress.
 func (l *blockingListener) Close() error {
-	if !l.closed.CompareAndSwap(false, true) {
+	if l.closed.Swap(true) {
 		return l.opError(net.ErrClosed)
 	}
-	l.interruptWait()
-	// An Accept in progress wakes and returns; then nothing uses the
-	// socket or reads the pipe, and their numbers may be reused.
-	l.acceptMu.Lock()
-	defer l.acceptMu.Unlock()
-	l.pipeMu.Lock()
-	defer l.pipeMu.Unlock()
-	l.pipeOpen = false
-	err := unix.Close(l.fd)
-	_ = unix.Close(l.wake[0])
-	_ = unix.Close(l.wake[1])
-	if err != nil {
-		return l.opError(os.NewSyscallError("close", err))
+	if err := l.f.Close(); err != nil {
+		return l.opError(l.fileError(err))
 	}
 	return nil
 }
@@ -179,17 +145,20 @@ func (l *blockingListener) Close() error {
 // listenAgain calls listen(2) with backlog n on the socket, for
 // SetBacklog.
 func (l *blockingListener) listenAgain(n int) error {
-	l.pipeMu.Lock() // the socket is open while the pipe is
-	defer l.pipeMu.Unlock()
-	if !l.pipeOpen {
-		return l.opError(net.ErrClosed)
+	var lerr error
+	if err := l.rc.Control(func(fd uintptr) { lerr = setBacklog(fd, n) }); err != nil {
+		return l.opError(l.fileError(err))
 	}
-	return setBacklog(uintptr(l.fd), n)
+	return lerr
 }
 
 // Addr returns the listener's address.
 func (l *blockingListener) Addr() net.Addr { return l.addr }
 
 func (l *blockingListener) opError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the file's name means nothing to a caller
+	}
 	return &net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err}
 }

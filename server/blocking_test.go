@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -76,11 +77,7 @@ func wakes(t *testing.T, call func() error, started func() bool, wake func()) er
 
 // accepting reports whether an Accept is under way on bl.
 func accepting(bl *blockingListener) bool {
-	if bl.acceptMu.TryLock() {
-		bl.acceptMu.Unlock()
-		return false
-	}
-	return true
+	return bl.accepts.Load() > 0
 }
 
 // reading reports whether a Read is under way on bc.
@@ -123,8 +120,50 @@ func TestBlockingListenerWakes(t *testing.T) {
 	}
 }
 
-// The listener takes the socket over from Go's: the poller no longer
-// watches it, and it listens on the same address.
+// Between connections Accept waits in Go's network poller, parked where any
+// of Go's threads can resume it, not in a system call holding a thread.
+func TestBlockingListenerWaitsInThePoller(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	bl := fastListener(ln).(*blockingListener)
+	defer bl.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		nc, _ := bl.Accept()
+		accepted <- nc
+	}()
+	state := ""
+	for deadline := time.Now().Add(wakeLimit); state != "IO wait" && time.Now().Before(deadline); {
+		runtime.Gosched()
+		state = goroutineState("(*blockingListener).Accept")
+	}
+	// A connection ends the wait wherever it is, so that Close can run.
+	client, err := net.Dial("tcp", bl.Addr().String())
+	require.NoError(t, err)
+	defer client.Close()
+	if nc := <-accepted; nc != nil {
+		_ = nc.Close()
+	}
+	assert.Equal(t, "IO wait", state, "the waiting Accept's goroutine")
+}
+
+// goroutineState returns the state Go's stack dump gives the goroutine
+// whose stack names fn, such as "IO wait" or "syscall"; "" when none does.
+func goroutineState(fn string) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		open, end := strings.IndexByte(g, '['), strings.IndexByte(g, ']')
+		if strings.Contains(g, fn) && open >= 0 && end > open {
+			state, _, _ := strings.Cut(g[open+1:end], ",") // "IO wait, 2 minutes"
+			return state
+		}
+	}
+	return ""
+}
+
+// The listener takes the socket over from Go's, and listens on the same
+// address.
 func TestBlockingListenerTakesTheSocketOver(t *testing.T) {
 	ln, err := nettest.NewLocalListener("tcp")
 	require.NoError(t, err)

@@ -16,18 +16,21 @@
 // check_requests(); Serve loops until its context ends.
 //
 // On Linux a TCP listener is served with blocking system calls on the
-// serving loop's thread, as MicroPython's sockets block on the device:
-// poll and accept4 for the next connection, then read, write and close on a
-// blocking descriptor that Go's network poller never sees. One connection
-// at a time needs nothing more, and each request then costs fewer system
-// calls (no epoll registration, no EAGAIN before the read) and fewer
-// hand-offs between threads. Those connections still behave as
-// *net.TCPConn does for the server, profiles and handlers: the same
-// errors, deadlines, SetLinger, SyscallConn, and Close from another
-// goroutine wakes a call that waits. Because such a loop waits in the
-// kernel and never in Go's scheduler, it yields to the scheduler every
-// 5 ms; otherwise the runtime takes it for a goroutine that never yields
-// and polls it every 20 µs (see yielder).
+// serving loop's thread, as MicroPython's sockets block on the device: the
+// loop waits for the next connection in Go's network poller, then accepts
+// it and reads, writes and closes it on a blocking descriptor that the
+// poller never sees. One connection at a time needs nothing more, and each
+// request then costs fewer system calls (no epoll registration, no EAGAIN
+// before the read) and fewer hand-offs between threads. The wait between
+// connections stays in the poller, where any of Go's threads can resume
+// the loop: a thread blocked in the kernel waits for its own CPU, which on
+// a virtual machine whose host takes CPU time away cost far more requests.
+// Those connections still behave as *net.TCPConn does for the server,
+// profiles and handlers: the same errors, deadlines, SetLinger,
+// SyscallConn, and Close from another goroutine wakes a call that waits.
+// A busy loop finds its next connection queued and never parks, so it
+// yields to the scheduler every 5 ms; otherwise the runtime takes it for a
+// goroutine that never yields and polls it every 20 µs (see yielder).
 //
 // The server touches a connection only through net.Listener.Accept, one
 // Read, Conn.Send (net.Conn.Write) and Close, so a device profile changes how

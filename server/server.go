@@ -68,7 +68,8 @@ type HttpServer struct {
 // ln from then on: Close closes it. A TCP listener is served with blocking
 // system calls on the serving loop's thread (on Linux), one connection at
 // a time as the device does, which costs a request fewer system calls and
-// wake-ups than Go's network poller; connections are still net.Conns. The
+// wake-ups than Go's network poller; the loop still waits for the next
+// connection in the poller, and connections are still net.Conns. The
 // server then holds the socket on a descriptor of its own and closes ln at
 // once: set its backlog before New, and use the server's Addr and Close
 // rather than ln's afterwards.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"runtime"
 	"time"
 
@@ -15,53 +16,68 @@ import (
 
 func init() { servers["blocking"] = serveBlocking }
 
-// serveBlocking is serveSerial written with blocking system calls on one
-// thread instead of Go's network poller, as the emulator's serving loop
-// is: accept4, one read, the header block and the body in two writes,
-// close. It shows what that way of serving gains by itself. Like the
-// emulator's loop (server/yield.go) it yields to Go's scheduler every
-// 5 ms, so that the runtime does not take it for a long-running
-// goroutine and poll it every 20 µs.
+// serveBlocking is serveSerial served the way the emulator's loop serves
+// (server/blocking_linux.go): it waits for the next connection in Go's
+// network poller, then accepts it and reads, writes and closes it with
+// blocking system calls on its own thread. It shows what that way of
+// serving gains by itself. Like the emulator's loop (server/yield.go) it
+// yields to Go's scheduler every 5 ms, so that the runtime does not take
+// it for a long-running goroutine and poll it every 20 µs.
 func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 	tl, ok := ln.(*net.TCPListener)
 	if !ok {
 		return errors.New("blocking: a TCP listener is needed")
 	}
-	rc, err := tl.SyscallConn()
+	lrc, err := tl.SyscallConn()
 	if err != nil {
 		return err
 	}
-	var lfd int
-	if err := rc.Control(func(fd uintptr) { lfd = int(fd) }); err != nil {
+	lfd, derr := -1, error(nil)
+	if err := lrc.Control(func(fd uintptr) { lfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
+		return errors.Join(err, derr)
+	}
+	// A listener's RawConn cannot wait for a connection; a file's can.
+	f := os.NewFile(uintptr(lfd), "listener")
+	_ = tl.Close()
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
 		return err
 	}
-	// This loop is the listener's only user, so its socket may block.
-	if err := unix.SetNonblock(lfd, false); err != nil {
-		return err
-	}
-	stop := context.AfterFunc(ctx, func() { _ = unix.Shutdown(lfd, unix.SHUT_RD) }) // wakes accept4
+	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Now()) }) // wakes the wait
 	defer stop()
-	defer runtime.KeepAlive(tl)
-	defer tl.Close()
 
 	head, body := resp, []byte(nil)
 	if i := bytes.Index(resp, []byte("\r\n\r\n")); i >= 0 {
 		head, body = resp[:i+4], resp[i+4:]
 	}
 	buf := make([]byte, 1024)
+	pfd := []unix.PollFd{{Fd: int32(lfd), Events: unix.POLLIN}}
+	var now unix.Timespec
 	var lastYield time.Time
 	for {
-		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+		fd, aerr := -1, error(nil)
+		err := rc.Read(func(uintptr) bool {
+			// Poll before accept4, as the emulator does: a failed accept4
+			// costs several polls.
+			if n, _ := unix.Ppoll(pfd, &now, nil); n == 0 {
+				return false
+			}
+			fd, _, aerr = unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+			return !errors.Is(aerr, unix.EAGAIN)
+		})
 		switch {
 		case ctx.Err() != nil:
-			if err == nil {
+			if fd >= 0 {
 				_ = unix.Close(fd)
 			}
 			return nil
-		case errors.Is(err, unix.EINTR), errors.Is(err, unix.ECONNABORTED):
-			continue
 		case err != nil:
 			return err
+		case errors.Is(aerr, unix.EINTR), errors.Is(aerr, unix.ECONNABORTED):
+			continue
+		case aerr != nil:
+			return aerr
 		}
 		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		if n, err := unix.Read(fd, buf); err == nil && n >= 0 {

@@ -11,8 +11,9 @@
 //     two writes, close, then the next, on one goroutine: the limit for
 //     serving one connection at a time, as the device must. With
 //     -backlog 5 it also queues connections as the device does.
-//   - blocking (Linux): serial written with blocking system calls on one
-//     thread instead of Go's network poller, as the emulator serves.
+//   - blocking (Linux): serial as the emulator serves: it waits for the
+//     next connection in Go's network poller, then accepts, reads, writes
+//     and closes with blocking system calls on one thread.
 //
 // Usage:
 //

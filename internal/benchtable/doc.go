@@ -19,8 +19,9 @@
 //     (a pinned quirk): the limit for serving as the device must, and the
 //     yardstick of the "vs serial" column;
 //   - serial, blocking calls: internal/benchpeer -kind blocking -backlog 5,
-//     the same loop with blocking system calls on one thread instead of
-//     Go's network poller, as the emulator's serving loop works (Linux);
+//     the same loop as the emulator's serving loop works (Linux): it waits
+//     for the next connection in Go's network poller and serves it with
+//     blocking system calls on one thread;
 //   - serial, system backlog: the same loop with Go's listen backlog (the
 //     system's maximum): what the device's short queue costs when more
 //     clients connect at once than it holds;
@@ -37,7 +38,8 @@
 // /proc/stat exists, each run's progress line and the notes say how much
 // of the machine's CPU time the hypervisor gave to other guests meanwhile
 // ("steal"): on a shared host it comes in bursts, and a run through one
-// is worth less than the others.
+// is worth less than the others. The "calm vs serial" and "stolen vs
+// serial" columns divide the rounds by it.
 //
 // Usage, from the module root:
 //

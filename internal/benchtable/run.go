@@ -96,7 +96,8 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 	if b.steal.total > 0 {
 		b.notes = append(b.notes, fmt.Sprintf("stolen: the hypervisor gave %.1f%% of this machine's CPU time during the measured runs to other guests"+
 			" (steal in /proc/stat; each run's share is in the progress lines); \"calm vs serial\" is the median ratio over the rounds in which"+
-			" both runs met at most %.0f%%, and how many rounds those were: a burst of steal costs a 1-connection run far more than its share",
+			" both runs met at most %.0f%%, \"stolen vs serial\" over the others, each with how many rounds those were:"+
+			" a burst of steal costs a 1-connection run far more than its share",
 			100*b.steal.stealShare(), 100*calmSteal))
 	}
 	b.notes = append(b.notes,
@@ -105,7 +106,7 @@ func run(ctx context.Context, opts options, out, errOut io.Writer) error {
 			" rounds' ratios, each between runs made one after the other, client and servers sharing this machine's cores",
 		"serial: accept, one read, header block and body in two writes, close, one connection at a time on one goroutine,"+
 			" with the device's listen backlog of 5 as the emulator keeps it: the limit for serving as the device must;"+
-			" serial, blocking calls: the same loop with blocking system calls on one thread instead of Go's network poller, as the emulator serves;"+
+			" serial, blocking calls: the same loop as the emulator serves, waiting for the next connection in Go's network poller and serving it with blocking system calls on one thread;"+
 			" serial, system backlog: the same loop with Go's backlog, to show what the device's costs at many connections;"+
 			" bare: a goroutine per connection, one write")
 	writeNotes(out, b.notes)

@@ -75,30 +75,32 @@ func writeTable(w io.Writer, rows []row) {
 			base[r.server][r.conns] = r
 		}
 	}
-	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s %14s\n"
-	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial", "calm vs serial")
+	const format = "%-28s %5s %8s %6s %8s %8s %6s %9s %11s %9s %14s %16s\n"
+	fmt.Fprintf(w, format, "server", "conns", "req/s", "spread", "p50", "p99", "errors", "peak RSS", "vs net/http", "vs serial",
+		"calm vs serial", "stolen vs serial")
 	for _, r := range rows {
 		nethttp, serial := base["nethttp"][r.conns], base["serial"][r.conns] // unmeasured: no rounds
 		fmt.Fprintf(w, format, displayNames[r.server], strconv.Itoa(r.conns), fmt.Sprintf("%.0f", r.res.RequestsPerSec), r.spread(),
 			fmtLatency(r.res.Latency.P50), fmtLatency(r.res.Latency.P99),
 			strconv.FormatInt(r.res.Errors.Total(), 10), fmtRSS(r.rss),
-			ratio(r.rps(), nethttp.rps()), ratio(r.rps(), serial.rps()), calmRatio(r, serial))
+			ratio(r.rps(), nethttp.rps()), ratio(r.rps(), serial.rps()), stealRatio(r, serial, true), stealRatio(r, serial, false))
 	}
 }
 
-// calmRatio prints the median ratio of r to base over the rounds in which
-// both runs met at most calmSteal, with how many rounds those were:
-// "1.04× 5/9". A burst of steal costs a 1-connection run far more than
-// its share of the CPU (every wake-up of an idle virtual CPU waits for
-// the hypervisor), so these are the rounds that compare the servers
-// rather than the host's other guests. "-" when steal is unknown or no
-// round was calm.
-func calmRatio(r, base row) string {
+// stealRatio prints the median ratio of r to base over the calm rounds,
+// in which both runs met at most calmSteal, or (calm false) over the
+// others, with how many rounds those were: "1.04× 5/9". A burst of steal
+// costs a 1-connection run far more than its share of the CPU (every
+// wake-up of an idle virtual CPU waits for the hypervisor), so the calm
+// rounds compare the servers rather than the host's other guests, and the
+// others show which server holds up when the host is busy. "-" when steal
+// is unknown or no round qualifies.
+func stealRatio(r, base row, calm bool) string {
 	a, b := r.rps(), base.rps()
 	n := min(len(a), len(b), len(r.steal), len(base.steal))
 	var rs []float64
 	for i := range n {
-		if r.steal[i] <= calmSteal && base.steal[i] <= calmSteal && b[i] > 0 {
+		if (r.steal[i] <= calmSteal && base.steal[i] <= calmSteal) == calm && b[i] > 0 {
 			rs = append(rs, a[i]/b[i])
 		}
 	}

@@ -37,12 +37,12 @@ func TestWriteTable(t *testing.T) {
 	writeTable(&out, rows)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 5)
-	assert.Regexp(t, `^server\s+conns\s+req/s\s+spread\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs serial\s+calm vs serial$`, lines[0])
-	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+1600\s+-\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×\s+-$`, lines[1])
-	assert.Regexp(t, `^net/http\s+1\s+3200 .*1\.00×\s+0\.80×\s+-$`, lines[2])
-	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+4000 .*1\.25×\s+1\.00×\s+-$`, lines[3])
+	assert.Regexp(t, `^server\s+conns\s+req/s\s+spread\s+p50\s+p99\s+errors\s+peak RSS\s+vs net/http\s+vs serial\s+calm vs serial\s+stolen vs serial$`, lines[0])
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+1600\s+-\s+0\.30ms\s+2\.00ms\s+0\s+14\.0 MiB\s+0\.50×\s+0\.40×\s+-\s+-$`, lines[1])
+	assert.Regexp(t, `^net/http\s+1\s+3200 .*1\.00×\s+0\.80×\s+-\s+-$`, lines[2])
+	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+4000 .*1\.25×\s+1\.00×\s+-\s+-$`, lines[3])
 	// No net/http or serial run at 16: no ratio rather than a wrong one.
-	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+-\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-\s+-$`, lines[4])
+	assert.Regexp(t, `^upstream \(python3\)\s+16\s+9400\s+-\s+12\.0ms\s+45\.0ms\s+3\s+\?\s+-\s+-\s+-\s+-$`, lines[4])
 }
 
 // With rounds, a ratio is the median of the rounds' ratios, and the
@@ -59,12 +59,12 @@ func TestWriteTableRounds(t *testing.T) {
 	require.Len(t, lines, 3)
 	// Ratios 0.9, 0.5 and 1.0: the median is 0.9; the range 500 over the
 	// median 900 is ±28%.
-	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+900\s+±28%\s.*\s-\s+0\.90×\s+-$`, lines[1])
-	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+1000\s+±0%\s.*1\.00×\s+-$`, lines[2])
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+900\s+±28%\s.*\s-\s+0\.90×\s+-\s+-$`, lines[1])
+	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+1000\s+±0%\s.*1\.00×\s+-\s+-$`, lines[2])
 }
 
 // The calm ratio keeps only the rounds in which both runs met at most
-// calmSteal.
+// calmSteal; the stolen ratio keeps the others.
 func TestWriteTableCalmRounds(t *testing.T) {
 	emu, serial := rounds(1100, 500, 1040, 600, 1200), rounds(1000, 1000, 1000, 1000, 1000)
 	rows := []row{
@@ -76,15 +76,16 @@ func TestWriteTableCalmRounds(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 3)
 	// Rounds 1 and 3 are calm for both (ratios 1.10 and 1.04); round 2's
-	// emulator run, round 4's and round 5's serial runs met steal.
-	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+.*\s+1\.04×\s+1\.07× 2/5$`, lines[1])
-	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+.*1\.00×\s+1\.00× 3/5$`, lines[2])
+	// emulator run, round 4's and round 5's serial runs met steal (ratios
+	// 0.50, 0.60 and 1.20).
+	assert.Regexp(t, `^serve --quiet --no-dashboard\s+1\s+.*\s+1\.04×\s+1\.07× 2/5\s+0\.60× 3/5$`, lines[1])
+	assert.Regexp(t, `^serial \(one at a time\)\s+1\s+.*1\.00×\s+1\.00× 3/5\s+1\.00× 2/5$`, lines[2])
 
-	// No calm round at all: no ratio.
+	// No calm round at all: no calm ratio; every round met steal.
 	rows[0].steal = []float64{0.5, 0.5, 0.5, 0.5, 0.5}
 	out.Reset()
 	writeTable(&out, rows)
-	assert.Regexp(t, `(?m)^serve --quiet --no-dashboard\s+1\s+.*1\.04×\s+-$`, out.String())
+	assert.Regexp(t, `(?m)^serve --quiet --no-dashboard\s+1\s+.*1\.04×\s+-\s+1\.04× 5/5$`, out.String())
 }
 
 func TestSameBytes(t *testing.T) {
