@@ -89,20 +89,18 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 }
 
 // take accepts the next connection on the listening socket fd, or returns
-// EAGAIN when none is queued.
+// EAGAIN when none is queued. It makes raw calls (see rawcall_linux.go).
 func take(fd int) (int, unix.Sockaddr, error) {
 	// Poll first: an accept4 that finds the queue empty costs several
 	// times a poll, because the kernel sets up the new socket's file
 	// before it looks at the queue.
-	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	var now unix.Timespec // zero: do not wait
-	if n, err := unix.Ppoll(fds[:], &now, nil); err != nil || n == 0 {
+	if !readyNow(fd, unix.POLLIN) {
 		return -1, nil, unix.EAGAIN
 	}
 	for {
 		// The connection accepted is blocking: accept4 does not pass
 		// the listener's O_NONBLOCK on.
-		nfd, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
+		nfd, sa, err := acceptNow(fd)
 		switch {
 		case errors.Is(err, unix.ECONNABORTED), errors.Is(err, unix.EINTR):
 			continue // as Go's accept does

@@ -285,3 +285,72 @@ func TestBlockingConnSocketOptions(t *testing.T) {
 	assert.True(t, errors.Is(err, syscall.ECONNRESET), "got %v", err)
 	assert.ErrorIs(t, bc.SetLinger(0), net.ErrClosed)
 }
+
+// A reset that came before the Read is its error, as on a *net.TCPConn:
+// the kernel reports a reset once, so the first, raw try at reading must
+// not swallow it and leave the EOF a second read finds.
+func TestBlockingConnReportsAReset(t *testing.T) {
+	_, client, bc := newBlockingPair(t)
+	require.NoError(t, client.(*net.TCPConn).SetLinger(0))
+	require.NoError(t, client.Close())
+	fds := []unix.PollFd{{Fd: int32(bc.fd), Events: unix.POLLIN}}
+	_, err := unix.Poll(fds, int(wakeLimit.Milliseconds()))
+	require.NoError(t, err)
+	require.NotZero(t, fds[0].Revents, "the reset arrived")
+	_, err = bc.Read(make([]byte, 16))
+	assert.ErrorIs(t, err, syscall.ECONNRESET)
+}
+
+// Closing a connection may wait only when SO_LINGER asks for it, and then
+// the close goes through the runtime (see rawcall_linux.go); anything done
+// through SyscallConn may have asked.
+func TestBlockingConnLingers(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(bc *blockingConn) error
+		want bool
+	}{
+		{"by default", func(*blockingConn) error { return nil }, false},
+		{"SetLinger(-1)", func(bc *blockingConn) error { return bc.SetLinger(-1) }, false},
+		{"SetLinger(0), a reset", func(bc *blockingConn) error { return bc.SetLinger(0) }, false},
+		{"SetLinger(5)", func(bc *blockingConn) error { return bc.SetLinger(5) }, true},
+		{"SetLinger(5) then SetLinger(-1)", func(bc *blockingConn) error {
+			return errors.Join(bc.SetLinger(5), bc.SetLinger(-1))
+		}, false},
+		{"SyscallConn", func(bc *blockingConn) error {
+			rc, err := bc.SyscallConn()
+			if err != nil {
+				return err
+			}
+			return rc.Control(func(uintptr) {})
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, bc := newBlockingPair(t)
+			require.NoError(t, tt.set(bc))
+			bc.mu.Lock()
+			defer bc.mu.Unlock()
+			assert.Equal(t, tt.want, bc.lingers)
+		})
+	}
+}
+
+// An IPv6 peer is named as Go's net names it.
+func TestBlockingConnNamesAnIPv6Peer(t *testing.T) {
+	if !nettest.SupportsIPv6() {
+		t.Skip("no IPv6 on this machine")
+	}
+	ln, err := nettest.NewLocalListener("tcp6")
+	require.NoError(t, err)
+	bl := fastListener(ln).(*blockingListener)
+	defer bl.Close()
+	client, err := net.Dial("tcp6", bl.Addr().String())
+	require.NoError(t, err)
+	defer client.Close()
+	nc, err := bl.Accept()
+	require.NoError(t, err)
+	defer nc.Close()
+	assert.Equal(t, client.LocalAddr().String(), nc.RemoteAddr().String())
+	assert.Equal(t, client.RemoteAddr().String(), nc.LocalAddr().String())
+}

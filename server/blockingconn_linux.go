@@ -35,6 +35,7 @@ type blockingConn struct {
 	writing  int
 	closed   bool // Close was called
 	released bool // the descriptor was closed
+	lingers  bool // closing may wait: SO_LINGER was set, or may have been
 }
 
 // newBlockingConn returns the connection accepted as fd from the peer at
@@ -43,7 +44,7 @@ type blockingConn struct {
 func newBlockingConn(fd int, sa unix.Sockaddr, ln *net.TCPAddr) *blockingConn {
 	// As Go's net does for every TCP connection: the header block and
 	// the body go out as written.
-	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	setNoDelay(fd)
 	c := &blockingConn{fd: fd, raddr: tcpAddr(sa), laddr: ln}
 	if ln == nil || ln.IP.IsUnspecified() {
 		if local, err := unix.Getsockname(fd); err == nil {
@@ -95,7 +96,11 @@ func (c *blockingConn) end(n *int) {
 func (c *blockingConn) releaseIfIdle() {
 	if c.closed && !c.released && c.reading == 0 && c.writing == 0 {
 		c.released = true
-		_ = unix.Close(c.fd)
+		if c.lingers {
+			_ = unix.Close(c.fd)
+		} else {
+			closeNow(c.fd)
+		}
 	}
 }
 
@@ -131,13 +136,25 @@ func (c *blockingConn) Read(p []byte) (int, error) {
 	defer c.end(&c.reading)
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
+	// The first try is a raw call that does not wait, and takes what has
+	// arrived; only a Read that has to wait goes through the runtime (see
+	// rawcall_linux.go). Its errors are the blocking read's, and must be
+	// handled as such: the kernel reports a reset only once.
+	raw := true
 	for {
 		d, passed := timeout(c.rdl.Load())
 		if passed {
 			return 0, c.opError("read", os.ErrDeadlineExceeded)
 		}
-		c.setTimeout(unix.SO_RCVTIMEO, &c.rto, d)
-		n, err := unix.Read(c.fd, p)
+		var n int
+		var err error
+		if raw {
+			raw = false
+			n, err = recvNow(c.fd, p)
+		} else {
+			c.setTimeout(unix.SO_RCVTIMEO, &c.rto, d)
+			n, err = unix.Read(c.fd, p)
+		}
 		switch {
 		case errors.Is(err, unix.EINTR), errors.Is(err, unix.EAGAIN):
 			continue // a signal, or the timeout: look at the deadline again
@@ -165,13 +182,21 @@ func (c *blockingConn) Write(p []byte) (int, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	sent := 0
+	raw := true // first, what the buffer takes now, as Read does
 	for sent < len(p) {
 		d, passed := timeout(c.wdl.Load())
 		if passed {
 			return sent, c.opError("write", os.ErrDeadlineExceeded)
 		}
-		c.setTimeout(unix.SO_SNDTIMEO, &c.wto, d)
-		n, err := unix.Write(c.fd, p[sent:])
+		var n int
+		var err error
+		if raw {
+			raw = false
+			n, err = sendNow(c.fd, p[sent:])
+		} else {
+			c.setTimeout(unix.SO_SNDTIMEO, &c.wto, d)
+			n, err = unix.Write(c.fd, p[sent:])
+		}
 		sent += max(n, 0)
 		switch {
 		case errors.Is(err, unix.EINTR), errors.Is(err, unix.EAGAIN):
@@ -270,6 +295,7 @@ func (c *blockingConn) SetLinger(sec int) error {
 		if sec < 0 {
 			l = unix.Linger{}
 		}
+		c.lingers = sec > 0 // 0 resets at once; negative is the default
 		return os.NewSyscallError("setsockopt", unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &l))
 	})
 }
@@ -318,6 +344,9 @@ func (r rawConn) run(op string, f func(fd uintptr) bool) error {
 	if err := r.c.begin(&r.c.reading); err != nil {
 		return r.c.opError(op, err)
 	}
+	r.c.mu.Lock()
+	r.c.lingers = true // f may set SO_LINGER
+	r.c.mu.Unlock()
 	defer r.c.end(&r.c.reading)
 	for !f(uintptr(r.c.fd)) {
 	}

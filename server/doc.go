@@ -25,6 +25,8 @@
 // connections stays in the poller, where any of Go's threads can resume
 // the loop: a thread blocked in the kernel waits for its own CPU, which on
 // a virtual machine whose host takes CPU time away cost far more requests.
+// The calls that cannot block are raw ones, which do not wake the
+// runtime's monitor thread after each such wait (see rawcall_linux.go).
 // Those connections still behave as *net.TCPConn does for the server,
 // profiles and handlers: the same errors, deadlines, SetLinger,
 // SyscallConn, and Close from another goroutine wakes a call that waits.
