@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -34,6 +35,14 @@ type blockingListener struct {
 
 	closed  atomic.Bool  // Close was called
 	accepts atomic.Int32 // Accepts under way, which tests wait for
+
+	// An Accept hands try to the poller and finds takeNext's results in
+	// the fields after it: a closure made per Accept would be allocated.
+	mu   sync.Mutex // held by Accept
+	try  func(fd uintptr) bool
+	nfd  int
+	sa   unix.Sockaddr
+	aerr error
 }
 
 // fastListener returns ln served this way when it is a TCP listener, or
@@ -61,6 +70,7 @@ func fastListener(ln net.Listener) net.Listener {
 		return ln
 	}
 	l := &blockingListener{f: f, rc: frc}
+	l.try = l.take
 	l.addr, _ = tl.Addr().(*net.TCPAddr)
 	_ = tl.Close() // the socket stays open on f
 	return l
@@ -68,17 +78,13 @@ func fastListener(ln net.Listener) net.Listener {
 
 // Accept waits for a connection and returns it as a blockingConn.
 func (l *blockingListener) Accept() (net.Conn, error) {
-	var (
-		nfd  = -1
-		sa   unix.Sockaddr
-		aerr error
-	)
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.accepts.Add(1)
-	err := l.rc.Read(func(fd uintptr) bool {
-		nfd, sa, aerr = take(int(fd))
-		return !errors.Is(aerr, unix.EAGAIN) // EAGAIN: wait in the poller
-	})
+	err := l.rc.Read(l.try) // an error only when no try accepted
 	l.accepts.Add(-1)
+	nfd, sa, aerr := l.nfd, l.sa, l.aerr
+	l.sa, l.aerr = nil, nil
 	switch {
 	case err != nil:
 		return nil, l.opError(l.fileError(err))
@@ -88,9 +94,17 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 	return newBlockingConn(nfd, sa, l.addr), nil
 }
 
-// take accepts the next connection on the listening socket fd, or returns
-// EAGAIN when none is queued. It makes raw calls (see rawcall_linux.go).
-func take(fd int) (int, unix.Sockaddr, error) {
+// take is try: it accepts a queued connection on fd, and reports whether
+// the poller may stop waiting.
+func (l *blockingListener) take(fd uintptr) bool {
+	l.nfd, l.sa, l.aerr = takeNext(int(fd))
+	return !errors.Is(l.aerr, unix.EAGAIN) // EAGAIN: wait in the poller
+}
+
+// takeNext accepts the next connection on the listening socket fd, or
+// returns EAGAIN when none is queued. It makes raw calls (see
+// rawcall_linux.go).
+func takeNext(fd int) (int, unix.Sockaddr, error) {
 	// Poll first: an accept4 that finds the queue empty costs several
 	// times a poll, because the kernel sets up the new socket's file
 	// before it looks at the queue.
