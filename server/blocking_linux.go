@@ -28,9 +28,18 @@ import (
 // where a thread blocked in poll(2) waits for its own CPU. On a virtual
 // machine whose host takes CPU time away (steal), a loop that waited in
 // the kernel lost far more requests than one waiting in the poller.
+//
+// The poller does not watch the listening socket itself, or it would wake
+// a thread at every connection, waited for or not: under load the loop
+// finds the next connection queued and never waits, and those wake-ups
+// cost it a tenth of its CPU time. The poller watches an epoll instance
+// of the listener's own (wait), in which the socket is armed only while
+// an Accept waits.
 type blockingListener struct {
-	f    *os.File        // the listening socket, non-blocking, watched by the poller
-	rc   syscall.RawConn // f's
+	fd   int             // the listening socket, non-blocking
+	ep   int             // the epoll instance the poller watches,
+	wait *os.File        // as a file, which Close closes
+	rc   syscall.RawConn // wait's
 	addr *net.TCPAddr
 
 	closed  atomic.Bool  // Close was called
@@ -38,11 +47,13 @@ type blockingListener struct {
 
 	// An Accept hands try to the poller and finds takeNext's results in
 	// the fields after it: a closure made per Accept would be allocated.
-	mu   sync.Mutex // held by Accept
-	try  func(fd uintptr) bool
-	nfd  int
-	sa   unix.Sockaddr
-	aerr error
+	mu     sync.Mutex // held by Accept, and by Close before it closes fd
+	try    func(uintptr) bool
+	disarm func(uintptr) // run through rc, which keeps ep open meanwhile
+	nfd    int
+	sa     unix.Sockaddr
+	aerr   error
+	armed  bool // the socket is armed in wait
 }
 
 // fastListener returns ln served this way when it is a TCP listener, or
@@ -60,29 +71,58 @@ func fastListener(ln net.Listener) net.Listener {
 	if err := rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return ln
 	}
-	// The copy shares Go's open socket, non-blocking, so os.NewFile
-	// registers it with the poller; a listener's own RawConn cannot wait
-	// (its Read returns EINVAL), a file's can.
-	f := os.NewFile(uintptr(fd), "tcp-listener")
-	frc, err := f.SyscallConn()
-	if err != nil {
-		_ = f.Close()
+	l := &blockingListener{fd: fd}
+	if err := l.openWait(); err != nil {
+		_ = unix.Close(fd)
 		return ln
 	}
-	l := &blockingListener{f: f, rc: frc}
-	l.try = l.take
+	l.try, l.disarm = l.take, func(uintptr) { l.arm(false) }
 	l.addr, _ = tl.Addr().(*net.TCPAddr)
-	_ = tl.Close() // the socket stays open on f
+	_ = tl.Close() // Go's descriptor goes, and the poller's watch on it; the socket stays open on fd
 	return l
+}
+
+// openWait makes the epoll instance with the socket in it, disarmed, and
+// hands it to the poller.
+func (l *blockingListener) openWait() error {
+	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	ev := unix.EpollEvent{Events: 0, Fd: int32(l.fd)}
+	if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, l.fd, &ev); err != nil {
+		_ = unix.Close(ep)
+		return err
+	}
+	// Non-blocking, so that os.NewFile hands it to the poller; a
+	// listener's own RawConn cannot wait (its Read returns EINVAL), a
+	// file's can.
+	if err := unix.SetNonblock(ep, true); err != nil {
+		_ = unix.Close(ep)
+		return err
+	}
+	l.ep, l.wait = ep, os.NewFile(uintptr(ep), "tcp-listener")
+	if l.rc, err = l.wait.SyscallConn(); err != nil {
+		_ = l.wait.Close()
+		return err
+	}
+	return nil
 }
 
 // Accept waits for a connection and returns it as a blockingConn.
 func (l *blockingListener) Accept() (net.Conn, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed.Load() {
+		return nil, l.opError(net.ErrClosed)
+	}
 	l.accepts.Add(1)
+	l.nfd = -1
 	err := l.rc.Read(l.try) // an error only when no try accepted
 	l.accepts.Add(-1)
+	if l.armed {
+		_ = l.rc.Control(l.disarm) // fails only once Close closed ep
+	}
 	nfd, sa, aerr := l.nfd, l.sa, l.aerr
 	l.sa, l.aerr = nil, nil
 	switch {
@@ -94,11 +134,35 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 	return newBlockingConn(nfd, sa, l.addr), nil
 }
 
-// take is try: it accepts a queued connection on fd, and reports whether
-// the poller may stop waiting.
-func (l *blockingListener) take(fd uintptr) bool {
-	l.nfd, l.sa, l.aerr = takeNext(int(fd))
-	return !errors.Is(l.aerr, unix.EAGAIN) // EAGAIN: wait in the poller
+// take is try: it accepts a queued connection, and reports whether the
+// poller may stop waiting. Before the poller waits, the socket is armed,
+// and looked at once more for a connection that came before that.
+func (l *blockingListener) take(uintptr) bool {
+	for {
+		l.nfd, l.sa, l.aerr = takeNext(l.fd)
+		if !errors.Is(l.aerr, unix.EAGAIN) {
+			return true
+		}
+		if l.armed {
+			return false
+		}
+		l.arm(true)
+		if !readyNow(l.fd, unix.POLLIN) {
+			return false
+		}
+	}
+}
+
+// arm arms the socket in the epoll instance, or disarms it, with a raw
+// call (see rawcall_linux.go). It runs while rc holds ep open.
+func (l *blockingListener) arm(on bool) {
+	var events uint32 // disarmed: no event reaches the poller
+	if on {
+		events = unix.EPOLLIN
+	}
+	if ctlNow(l.ep, l.fd, events) == nil {
+		l.armed = on
+	}
 }
 
 // takeNext accepts the next connection on the listening socket fd, or
@@ -125,7 +189,7 @@ func takeNext(fd int) (int, unix.Sockaddr, error) {
 	}
 }
 
-// fileError turns an error of the listener's file into the one a
+// fileError turns an error of the poller's file into the one a
 // *net.TCPListener gives: after Close, the file's own "use of closed
 // file" (which os.ErrClosed does not match) is net.ErrClosed.
 func (l *blockingListener) fileError(err error) error {
@@ -137,7 +201,7 @@ func (l *blockingListener) fileError(err error) error {
 
 // SetDeadline sets the deadline for Accept, as on a *net.TCPListener.
 func (l *blockingListener) SetDeadline(t time.Time) error {
-	if err := l.f.SetReadDeadline(t); err != nil {
+	if err := l.wait.SetReadDeadline(t); err != nil {
 		return l.opError(l.fileError(err))
 	}
 	return nil
@@ -148,7 +212,15 @@ func (l *blockingListener) Close() error {
 	if l.closed.Swap(true) {
 		return l.opError(net.ErrClosed)
 	}
-	if err := l.f.Close(); err != nil {
+	err := l.wait.Close() // wakes a waiting Accept
+	// Once the Accept is over, nothing uses the socket, and its number
+	// may be reused.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cerr := unix.Close(l.fd); err == nil && cerr != nil {
+		err = os.NewSyscallError("close", cerr)
+	}
+	if err != nil {
 		return l.opError(l.fileError(err))
 	}
 	return nil
@@ -157,11 +229,12 @@ func (l *blockingListener) Close() error {
 // listenAgain calls listen(2) with backlog n on the socket, for
 // SetBacklog.
 func (l *blockingListener) listenAgain(n int) error {
-	var lerr error
-	if err := l.rc.Control(func(fd uintptr) { lerr = setBacklog(fd, n) }); err != nil {
-		return l.opError(l.fileError(err))
+	l.mu.Lock() // the socket is open until Close holds this
+	defer l.mu.Unlock()
+	if l.closed.Load() {
+		return l.opError(net.ErrClosed)
 	}
-	return lerr
+	return setBacklog(uintptr(l.fd), n)
 }
 
 // Addr returns the listener's address.

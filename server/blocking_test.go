@@ -147,6 +147,43 @@ func TestBlockingListenerWaitsInThePoller(t *testing.T) {
 	assert.Equal(t, "IO wait", state, "the waiting Accept's goroutine")
 }
 
+// Once an Accept's wait is over, connections no longer reach the poller:
+// the socket is disarmed in the listener's epoll instance, so a queued
+// connection that nobody waits for wakes no thread.
+func TestBlockingListenerDisarmsAfterAWait(t *testing.T) {
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	bl := fastListener(ln).(*blockingListener)
+	defer bl.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		nc, _ := bl.Accept()
+		accepted <- nc
+	}()
+	for deadline := time.Now().Add(wakeLimit); !accepting(bl) && time.Now().Before(deadline); {
+		runtime.Gosched()
+	}
+	first, err := net.Dial("tcp", bl.Addr().String())
+	require.NoError(t, err)
+	defer first.Close()
+	nc := <-accepted
+	require.NotNil(t, nc)
+	defer nc.Close()
+
+	second, err := net.Dial("tcp", bl.Addr().String()) // queued, not waited for
+	require.NoError(t, err)
+	defer second.Close()
+	fds := []unix.PollFd{{Fd: int32(bl.fd), Events: unix.POLLIN}}
+	_, err = unix.Poll(fds, int(wakeLimit.Milliseconds()))
+	require.NoError(t, err)
+	require.NotZero(t, fds[0].Revents, "the second connection is queued")
+	fds = []unix.PollFd{{Fd: int32(bl.ep), Events: unix.POLLIN}}
+	_, err = unix.Poll(fds, 0)
+	require.NoError(t, err)
+	assert.Zero(t, fds[0].Revents, "the epoll instance the poller watches stays quiet")
+	assert.False(t, bl.armed)
+}
+
 // goroutineState returns the state Go's stack dump gives the goroutine
 // whose stack names fn, such as "IO wait" or "syscall"; "" when none does.
 func goroutineState(fn string) string {
