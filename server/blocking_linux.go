@@ -31,10 +31,11 @@ import (
 //
 // The poller does not watch the listening socket itself, or it would wake
 // a thread at every connection, waited for or not: under load the loop
-// finds the next connection queued and never waits, and those wake-ups
-// cost it a tenth of its CPU time. The poller watches an epoll instance
-// of the listener's own (wait), in which the socket is armed only while
-// an Accept waits.
+// finds the next connection queued and seldom waits, and at 16
+// connections those wake-ups were 0.4 epoll calls and 0.2 context
+// switches per request. The poller watches an epoll instance of the
+// listener's own (wait), in which the socket is armed only while an
+// Accept waits.
 type blockingListener struct {
 	fd   int             // the listening socket, non-blocking
 	ep   int             // the epoll instance the poller watches,

@@ -21,10 +21,12 @@ func init() { servers["blocking"] = serveBlocking }
 // (server/blocking_linux.go): it waits for the next connection in Go's
 // network poller, then accepts it and reads, writes and closes it with
 // blocking system calls on its own thread, raw ones where they cannot
-// block. It shows what that way of
-// serving gains by itself. Like the emulator's loop (server/yield.go) it
-// yields to Go's scheduler every 5 ms, so that the runtime does not take
-// it for a long-running goroutine and poll it every 20 µs.
+// block. It shows what that way of serving gains by itself. Unlike the
+// emulator's loop it lets the poller watch the listening socket itself,
+// which costs it a wake-up per connection under load. Like the emulator's
+// loop (server/yield.go) it yields to Go's scheduler every 5 ms, so that
+// the runtime does not take it for a long-running goroutine and poll it
+// every 20 µs.
 func serveBlocking(ctx context.Context, ln net.Listener, resp []byte) error {
 	tl, ok := ln.(*net.TCPListener)
 	if !ok {
