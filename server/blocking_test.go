@@ -123,20 +123,11 @@ func TestBlockingListenerWakes(t *testing.T) {
 // Between connections Accept waits in Go's network poller, parked where any
 // of Go's threads can resume it, not in a system call holding a thread.
 func TestBlockingListenerWaitsInThePoller(t *testing.T) {
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	bl := fastListener(ln).(*blockingListener)
-	defer bl.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		nc, _ := bl.Accept()
-		accepted <- nc
-	}()
 	state := ""
-	for deadline := time.Now().Add(wakeLimit); state != "IO wait" && time.Now().Before(deadline); {
-		runtime.Gosched()
+	bl, accepted := acceptInBackground(t, func(*blockingListener) bool {
 		state = goroutineState("(*blockingListener).Accept")
-	}
+		return state == "IO wait"
+	})
 	// A connection ends the wait wherever it is, so that Close can run.
 	client, err := net.Dial("tcp", bl.Addr().String())
 	require.NoError(t, err)
@@ -151,18 +142,7 @@ func TestBlockingListenerWaitsInThePoller(t *testing.T) {
 // the socket is disarmed in the listener's epoll instance, so a queued
 // connection that nobody waits for wakes no thread.
 func TestBlockingListenerDisarmsAfterAWait(t *testing.T) {
-	ln, err := nettest.NewLocalListener("tcp")
-	require.NoError(t, err)
-	bl := fastListener(ln).(*blockingListener)
-	defer bl.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		nc, _ := bl.Accept()
-		accepted <- nc
-	}()
-	for deadline := time.Now().Add(wakeLimit); !accepting(bl) && time.Now().Before(deadline); {
-		runtime.Gosched()
-	}
+	bl, accepted := acceptInBackground(t, accepting)
 	first, err := net.Dial("tcp", bl.Addr().String())
 	require.NoError(t, err)
 	defer first.Close()
@@ -182,6 +162,26 @@ func TestBlockingListenerDisarmsAfterAWait(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, fds[0].Revents, "the epoll instance the poller watches stays quiet")
 	assert.False(t, bl.armed)
+}
+
+// acceptInBackground starts an Accept on a new blockingListener in a
+// goroutine, which sends what it accepted on the channel, and returns once
+// ready reports the Accept under way or wakeLimit has passed.
+func acceptInBackground(t *testing.T, ready func(*blockingListener) bool) (*blockingListener, <-chan net.Conn) {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	require.NoError(t, err)
+	bl := fastListener(ln).(*blockingListener)
+	t.Cleanup(func() { _ = bl.Close() })
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		nc, _ := bl.Accept()
+		accepted <- nc
+	}()
+	for deadline := time.Now().Add(wakeLimit); !ready(bl) && time.Now().Before(deadline); {
+		runtime.Gosched()
+	}
+	return bl, accepted
 }
 
 // goroutineState returns the state Go's stack dump gives the goroutine
