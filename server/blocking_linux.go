@@ -118,7 +118,6 @@ func (l *blockingListener) Accept() (net.Conn, error) {
 		return nil, l.opError(net.ErrClosed)
 	}
 	l.accepts.Add(1)
-	l.nfd = -1
 	err := l.rc.Read(l.try) // an error only when no try accepted
 	l.accepts.Add(-1)
 	if l.armed {

@@ -25,10 +25,16 @@ import (
 const wakeLimit = 5 * time.Second
 
 // newBlockingPair returns a blockingListener, a client connected to it and
-// the blockingConn it accepted.
+// the blockingConn it accepted, over IPv4 or IPv6.
 func newBlockingPair(t *testing.T) (*blockingListener, net.Conn, *blockingConn) {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
+	return newBlockingPairOn(t, "tcp")
+}
+
+// newBlockingPairOn is newBlockingPair on network, "tcp4" or "tcp6" too.
+func newBlockingPairOn(t *testing.T, network string) (*blockingListener, net.Conn, *blockingConn) {
+	t.Helper()
+	ln, err := nettest.NewLocalListener(network)
 	require.NoError(t, err)
 	bl, ok := fastListener(ln).(*blockingListener)
 	require.True(t, ok, "a TCP listener is served with blocking calls")
@@ -378,16 +384,7 @@ func TestBlockingConnNamesAnIPv6Peer(t *testing.T) {
 	if !nettest.SupportsIPv6() {
 		t.Skip("no IPv6 on this machine")
 	}
-	ln, err := nettest.NewLocalListener("tcp6")
-	require.NoError(t, err)
-	bl := fastListener(ln).(*blockingListener)
-	defer bl.Close()
-	client, err := net.Dial("tcp6", bl.Addr().String())
-	require.NoError(t, err)
-	defer client.Close()
-	nc, err := bl.Accept()
-	require.NoError(t, err)
-	defer nc.Close()
+	_, client, nc := newBlockingPairOn(t, "tcp6")
 	assert.Equal(t, client.LocalAddr().String(), nc.RemoteAddr().String())
 	assert.Equal(t, client.RemoteAddr().String(), nc.LocalAddr().String())
 }
